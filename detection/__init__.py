@@ -1,0 +1,50 @@
+"""Detection: watchlist mentions, attributed statements and claim frames in plain text.
+
+Pure functions of text, watchlist and lexicons: no database, no network, no Prefect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from detection.claims import AFFIRM, DENY, ClaimFrame, proposition_key
+from detection.lexicon import Lexicon, default_lexicon
+from detection.mentions import Entity, Matcher, Mention, ancestors, build_matcher, root_of
+from detection.statements import Speaker, StatementFound, find_statements
+
+__all__ = [
+    "AFFIRM", "DENY", "ClaimFrame", "Detection", "Detector", "Entity", "Lexicon", "Matcher",
+    "Mention", "Speaker", "StatementFound", "ancestors", "build_matcher", "default_lexicon",
+    "proposition_key", "root_of",
+]
+
+
+@dataclass
+class Detection:
+    mentions: list[Mention]
+    statements: list[StatementFound]
+
+    def as_dict(self) -> dict:
+        return {
+            "mentions": [{"entity": m.entity, "surface": m.surface, "start": m.start,
+                          "end": m.end} for m in self.mentions],
+            "statements": [s.as_dict() for s in self.statements],
+        }
+
+
+class Detector:
+    """Compiled once per watchlist; `detect` is then a pure function of the text."""
+
+    def __init__(self, watchlist: list, lexicon: Lexicon | None = None):
+        self.matcher = build_matcher(watchlist)
+        self.lexicon = lexicon or default_lexicon()
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self.matcher.entities
+
+    def detect(self, text: str, published_on: date | None = None) -> Detection:
+        mentions = self.matcher.find(text, self.lexicon)
+        statements = find_statements(text, mentions, self.entities, self.lexicon, published_on)
+        return Detection(mentions, statements)

@@ -1,0 +1,185 @@
+"""Watchlist mentions: aliases compiled once into an automaton, inflected forms matched by ending."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from detection.lexicon import Lexicon
+from detection.text import WORD, Normalized, fold, normalize
+
+# Endings a name may take in running text without being listed. Cyrillic: Russian case and
+# number endings; Latin: English plural/possessive and Azerbaijani case/plural suffixes.
+_CYRILLIC_ENDINGS = sorted({
+    "а", "я", "у", "ю", "ом", "ем", "ой", "ей", "е", "ы", "и", "ов", "ев", "ам", "ям", "ами",
+    "ями", "ах", "ях", "ым", "им", "ого", "его", "ому", "ему", "ых", "их", "ыми", "ими", "ая",
+    "яя", "ую", "юю", "ое", "ее", "ые", "ие", "ий", "ый", "ой", "ию", "ия", "ии", "ием",
+}, key=len, reverse=True)
+_LATIN_ENDINGS = sorted({
+    "s", "es", "'s", "'", "ın", "in", "un", "ün", "nın", "nin", "nun", "nün", "ı", "i", "u",
+    "ü", "a", "ə", "ya", "yə", "da", "də", "dan", "dən", "la", "lə", "lar", "lər", "ları",
+    "ləri", "ların", "lərin", "lara", "lərə", "larda", "lərdə", "'ın", "'in", "'nın", "'nin",
+    "'a", "'ə", "'da", "'də", "'dan", "'dən", "'un", "'ün",
+}, key=len, reverse=True)
+# Armenian case endings (genitive/dative -ի, ablative -ից, instrumental -ով, plural -ներ).
+_ARMENIAN_ENDINGS = sorted({"ի", "ից", "ով", "ը", "ն", "ներ", "ների", "ում"}, key=len,
+                           reverse=True)
+# Stems shorter than this are matched exactly: stripping endings from short names over-matches.
+_MIN_STEM = 4
+
+
+def _script(token: str) -> str:
+    for char in token:
+        if "\u0400" <= char <= "\u04ff":
+            return "cyrillic"
+        if "\u0530" <= char <= "\u058f":
+            return "armenian"
+    return "latin"
+
+
+def _endings(script: str) -> list[str]:
+    return {"cyrillic": _CYRILLIC_ENDINGS, "armenian": _ARMENIAN_ENDINGS}.get(
+        script, _LATIN_ENDINGS)
+
+
+def stem_token(token: str) -> str:
+    """The token without a case ending, so any other ending can be put back on."""
+    if _script(token) == "cyrillic":
+        for ending in _CYRILLIC_ENDINGS:
+            if token.endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
+                return token[: -len(ending)]
+    return token
+
+
+def alias_pattern(alias: str) -> tuple[str, re.Pattern[str]] | None:
+    """(first stem, regex over folded text) for an alias, allowing endings on every word."""
+    tokens = WORD.findall(fold(alias))
+    if not tokens:
+        return None
+    parts = []
+    for token in tokens:
+        stem = stem_token(token)
+        rest = token[len(stem):]
+        endings = _endings(_script(token)) if len(stem) >= _MIN_STEM else ["s", "'s"]
+        alternatives = "|".join(re.escape(e) for e in endings)
+        # The listed form's own ending stays optional: Конашенков → Конашенковым and Армения →
+        # Армении both match.
+        optional_rest = f"(?:{re.escape(rest)})?" if rest else ""
+        parts.append(f"{re.escape(stem)}{optional_rest}(?:{alternatives})?")
+    body = r"[\s\-]+".join(parts)
+    return stem_token(tokens[0]), re.compile(rf"{body}(?!\w)")
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str
+    name: str
+    member_of: str | None = None
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str
+    kind: str
+    surface: str
+    start: int
+    end: int
+
+
+class Matcher:
+    """Finds watchlist entities in text; build once per watchlist, reuse for every article."""
+
+    def __init__(self, entities: list[Entity], aliases: dict[str, list[str]]):
+        self.entities = {e.id: e for e in entities}
+        self._automaton = ahocorasick.Automaton()
+        patterns: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for entity_id, names in aliases.items():
+            for alias in names:
+                compiled = alias_pattern(alias)
+                if compiled is None:
+                    continue
+                first, pattern = compiled
+                patterns.setdefault(first, []).append((entity_id, pattern))
+        for first, entries in patterns.items():
+            self._automaton.add_word(first, (len(first), entries))
+        if patterns:
+            self._automaton.make_automaton()
+        self._empty = not patterns
+
+    def find(self, text: str, lexicon: Lexicon | None = None) -> list[Mention]:
+        """Non-overlapping mentions, longest first, with offsets into `text`."""
+        if self._empty or not text:
+            return []
+        norm = normalize(text)
+        found: list[tuple[int, int, str]] = []
+        for end_index, (length, entries) in self._automaton.iter(norm.text):
+            start = end_index + 1 - length
+            for entity_id, pattern in entries:
+                if start > 0 and (norm.text[start - 1].isalnum() or norm.text[start - 1] == "_"):
+                    continue
+                match = pattern.match(norm.text, start)
+                if match:
+                    found.append((match.start(), match.end(), entity_id))
+        mentions = self._resolve_overlaps(found, norm)
+        if lexicon is not None:
+            mentions = [m for m in mentions if not self._is_personal_name(m, text, lexicon)]
+        return mentions
+
+    def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized) -> list[Mention]:
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        mentions: list[Mention] = []
+        last_end = -1
+        for start, end, entity_id in found:
+            if start < last_end:
+                continue
+            o_start, o_end = norm.span(start, end)
+            entity = self.entities[entity_id]
+            mentions.append(Mention(entity_id, entity.kind, norm.original[o_start:o_end],
+                                    o_start, o_end))
+            last_end = end
+        return mentions
+
+    def _is_personal_name(self, mention: Mention, text: str, lexicon: Lexicon) -> bool:
+        """A weapon alias followed by a capitalised word with no weapon cue is a person's name."""
+        if mention.kind != "weapon":
+            return False
+        entity = self.entities[mention.entity]
+        window = fold(text[max(0, mention.start - 200) : mention.end + 200])
+        if entity.context:
+            return not any(fold(word) in window for word in entity.context)
+        after = text[mention.end : mention.end + 40]
+        follower = re.match(r"\s+(\w[\w'-]*)", after)
+        if not follower or not follower.group(1)[0].isupper():
+            return False
+        next_word = fold(follower.group(1))
+        if lexicon.weapon_cues is not None and lexicon.weapon_cues.fullmatch(next_word):
+            return False
+        return True
+
+
+def build_matcher(watchlist: list) -> Matcher:
+    """A Matcher over config watchlist items (each has id, kind, name, aliases, member_of)."""
+    entities = [Entity(w.id, w.kind, w.name, w.member_of, tuple(getattr(w, "context", ()) or ()))
+                for w in watchlist]
+    aliases = {w.id: list(dict.fromkeys([w.name, *w.aliases])) for w in watchlist}
+    return Matcher(entities, aliases)
+
+
+def ancestors(entity_id: str, entities: dict[str, Entity]) -> list[str]:
+    """The entity and the chain of institutions it belongs to, nearest first."""
+    chain: list[str] = []
+    current: str | None = entity_id
+    while current and current not in chain and current in entities:
+        chain.append(current)
+        current = entities[current].member_of
+    return chain
+
+
+def root_of(entity_id: str, entities: dict[str, Entity]) -> str:
+    """The outermost institution an entity belongs to (a ministry's state, a unit's army)."""
+    chain = ancestors(entity_id, entities)
+    return chain[-1] if chain else entity_id

@@ -1,0 +1,134 @@
+"""Text normalisation with an offset map back to the original, tokens, sentences and quotes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters folded beyond NFKC + casefold, so one alias spelling matches the common variants.
+_FOLD = {
+    "ё": "е",
+    "İ": "i",  # Turkish/Azerbaijani dotted capital I: casefold would leave a combining dot
+    "ı": "i",
+    "\u00ad": "",  # soft hyphen
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‘": "'", "’": "'", "‚": "'", "ʼ": "'", "`": "'",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+}
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Folded text plus, for each folded character, the index of the original character."""
+
+    text: str
+    origin: list[int]
+    original: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) offsets for a folded [start, end) range."""
+        if start >= len(self.origin):
+            return len(self.original), len(self.original)
+        return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
+
+
+def fold_char(char: str) -> str:
+    if char in _FOLD:
+        return _FOLD[char]
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return _FOLD.get(folded, folded)
+
+
+def normalize(text: str) -> Normalized:
+    """Fold case, compatibility forms, quotes, dashes and ё, keeping offsets into `text`."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold_char(char)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return Normalized("".join(out), origin, text)
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(c) for c in text)
+
+
+WORD = re.compile(r"\w+(?:['-]\w+)*", re.UNICODE)
+
+# A sentence ends at . ! ? … followed by space and something that can open a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(\-—–]*[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ0-9])")
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "jr",
+                  "sr", "vs", "no", "u.s", "u.k", "e.g", "i.e", "г", "гг", "т.е", "т.д", "им",
+                  "ген", "ул", "др"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets into `text`; paragraphs are separated by newlines."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            before = line[start : match.start()].rstrip("\"'»”)")
+            last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.split() else ""
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            if _inside_quote(line[start : match.start()]):
+                continue
+            _add_sentence(sentences, line, start, match.start(), offset, paragraph)
+            start = match.end()
+        _add_sentence(sentences, line, start, len(line), offset, paragraph)
+        offset += len(line) + 1
+    return sentences
+
+
+def _inside_quote(fragment: str) -> bool:
+    opened = fragment.count("«") + fragment.count("“")
+    closed = fragment.count("»") + fragment.count("”")
+    return opened > closed
+
+
+def _add_sentence(out: list[Sentence], line: str, start: int, end: int, offset: int,
+                  paragraph: int) -> None:
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = offset + start + lead
+    out.append(Sentence(s, s + len(stripped), stripped, paragraph))
+
+
+_PAIRS = {"«": "»", "“": "”", "„": "“"}
+
+
+def find_quotes(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each outermost quotation in `sentence`."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    straight_open: int | None = None
+    for index, char in enumerate(sentence):
+        if stack and char == _PAIRS[stack[-1][0]] and not (char == "“" and stack[-1][0] == "“"):
+            opener, start = stack.pop()
+            if not stack:
+                spans.append((start + 1, index))
+        elif char in _PAIRS:
+            stack.append((char, index))
+        elif char == '"' and not stack:
+            if straight_open is None:
+                straight_open = index
+            else:
+                spans.append((straight_open + 1, index))
+                straight_open = None
+    return [(s, e) for s, e in spans if e - s > 1]

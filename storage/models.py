@@ -1,0 +1,106 @@
+"""SQLModel tables: crawl state, articles, mentions, statements, claims, conflicts, alert outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SourceState(SQLModel, table=True):
+    """What a source's last run left behind, for incremental runs."""
+
+    __tablename__ = "source_state"
+    source_id: str = Field(primary_key=True, max_length=100)
+    last_run_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(index=True, max_length=100)
+    url: str = Field(max_length=2048, unique=True)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    published_at: datetime | None = Field(default=None, index=True)
+    language: str | None = Field(default=None, max_length=8)
+    fetched_at: datetime
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    # sha256 of the normalised main text: a republished copy has the same one.
+    fingerprint: str = Field(index=True, max_length=64)
+    duplicate_of: int | None = Field(default=None, foreign_key="article.id")
+    detected_at: datetime | None = Field(default=None, index=True)
+
+
+class Mention(SQLModel, table=True):
+    __tablename__ = "mention"
+    __table_args__ = (UniqueConstraint("article_id", "entity", "start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    entity: str = Field(index=True, max_length=100)
+    surface: str = Field(max_length=500)
+    start: int
+    end: int
+
+
+class Statement(SQLModel, table=True):
+    __tablename__ = "statement"
+    __table_args__ = (UniqueConstraint("article_id", "start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    speaker_id: str | None = Field(default=None, index=True, max_length=100)
+    speaker_name: str = Field(max_length=500)
+    speaker_surface: str = Field(max_length=500)
+    speaker_role: str | None = Field(default=None, max_length=500)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    said_on: date | None = None
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claim"
+    __table_args__ = (UniqueConstraint("statement_id", "proposition"),)
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    subject: str = Field(max_length=100)
+    predicate: str = Field(max_length=50)
+    object: str = Field(max_length=100)
+    polarity: str = Field(max_length=10)
+    quantity: int | None = None
+    place: str | None = Field(default=None, max_length=200)
+    # "subject predicate object": the key conflicts are looked up by.
+    proposition: str = Field(index=True, max_length=300)
+
+
+class Conflict(SQLModel, table=True):
+    __tablename__ = "conflict"
+    id: int | None = Field(default=None, primary_key=True)
+    # "low-high" statement ids: one row per unordered pair, however often it is found.
+    pair_key: str = Field(unique=True, max_length=50)
+    kind: str = Field(max_length=30)
+    proposition: str = Field(index=True, max_length=300)
+    statement_id: int = Field(foreign_key="statement.id")
+    other_statement_id: int = Field(foreign_key="statement.id")
+    explanation: str = Field(sa_column=Column(Text, nullable=False))
+    detected_at: datetime
+    dismissed_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Alert(SQLModel, table=True):
+    """The outbox: written with its conflict, sent later, marked sent after delivery."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("conflict_id", "recipient"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conflict_id: int = Field(foreign_key="conflict.id", index=True)
+    recipient: str = Field(max_length=320)
+    mode: str = Field(max_length=20)
+    historical: bool = False
+    created_at: datetime
+    sent_at: datetime | None = Field(default=None, index=True)
+    message_id: str | None = Field(default=None, max_length=300)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
