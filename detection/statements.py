@@ -86,7 +86,10 @@ def _statement_in(sentence: Sentence, text: str, mentions: list[Mention],
     local = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
     candidates = _speaker_candidates(sentence, local, entities)
     if phrase is not None and (verb is None or phrase.start() <= verb.start()):
-        speaker = _first_after(candidates, sentence.start + phrase.end(), limit=60)
+        # The source is named between the phrase and the next comma: "According to ANAMA, ...".
+        comma = sentence.text.find(",", phrase.end())
+        reach = (comma if comma >= 0 else len(sentence.text)) - phrase.end()
+        speaker = _first_after(candidates, sentence.start + phrase.end(), limit=min(reach, 60))
         if speaker is None:
             return None
         content_start, content_end = _content_for_source_phrase(sentence, phrase, speaker)

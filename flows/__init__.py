@@ -1,1 +1,1 @@
-"""flows."""
+"""Prefect flows: thin orchestration over claimwatch's library functions."""

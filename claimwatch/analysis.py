@@ -1,0 +1,137 @@
+"""Detection over stored articles, then conflicts and the alert outbox, one transaction per article."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from claimwatch.config import Config, Recipient
+from detection import Detector, Entity
+from detection.conflicts import ClaimRecord, compare
+from storage import repository
+from storage.models import Article, Claim, Statement
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 200
+
+
+@dataclass
+class AnalysisReport:
+    articles: int = 0
+    statements: int = 0
+    claims: int = 0
+    conflicts: int = 0
+    alerts: int = 0
+    errors: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
+                    batch_size: int = BATCH_SIZE) -> AnalysisReport:
+    """Run detection on every stored article not yet analysed, oldest first."""
+    detector = Detector(config.watchlist)
+    report = AnalysisReport()
+    failed: set[int] = set()
+    while True:
+        with Session(engine) as session:
+            batch = [a for a in repository.pending_articles(session=session,
+                                                            limit=batch_size + len(failed))
+                     if a.id not in failed]
+        if not batch:
+            return report
+        for article in batch:
+            try:
+                with Session(engine) as session:
+                    analyse_article(session=session, article=article, detector=detector,
+                                    recipients=config.alerts.recipients, report=report,
+                                    historical=historical)
+                    session.commit()
+                report.articles += 1
+            except Exception:  # one article's failure is logged and left pending for next run
+                log.exception("analysis failed for article %s (%s)", article.id, article.url)
+                report.errors += 1
+                failed.add(article.id)
+
+
+def analyse_article(*, session: Session, article: Article, detector: Detector,
+                    recipients: list[Recipient], report: AnalysisReport,
+                    historical: bool) -> None:
+    published_on = article.published_at.date() if article.published_at else None
+    detection = detector.detect(article.text, published_on=published_on)
+    repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
+    voiced: set[tuple[str, str, str]] = set()
+    for found in detection.statements:
+        statement_id = repository.add_statement(session=session, article_id=article.id,
+                                                found=found)
+        report.statements += 1
+        speaker_key = found.speaker.id or found.speaker.name
+        for frame in found.claims:
+            repository.add_claim(session=session, statement_id=statement_id, frame=frame)
+            report.claims += 1
+            # One speaker repeating a claim in one article is one voice, not two conflicts.
+            voice = (speaker_key, frame.proposition, frame.polarity)
+            if voice in voiced:
+                continue
+            voiced.add(voice)
+            new = ClaimRecord(statement_id, speaker_key, found.speaker.name,
+                              _institution(found.speaker.id, detector.entities),
+                              frame.proposition, frame.polarity, frame.quantity, frame.place,
+                              found.said_on, article.source_id)
+            _find_conflicts(session=session, new=new, article=article, frame=frame,
+                            detector=detector, recipients=recipients, report=report,
+                            historical=historical, speaker_id=found.speaker.id)
+    repository.mark_detected(session=session, article_id=article.id)
+
+
+def _institution(speaker_id: str | None, entities: dict[str, Entity]) -> str | None:
+    if speaker_id is None or speaker_id not in entities:
+        return None
+    return entities[speaker_id].member_of
+
+
+def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, frame,
+                    detector: Detector, recipients: list[Recipient], report: AnalysisReport,
+                    historical: bool, speaker_id: str | None) -> None:
+    seen_voices: set[tuple[int, str, str]] = set()
+    for claim, statement, other_article in repository.claims_on(
+            session=session, proposition=frame.proposition, exclude_article=article.id):
+        if other_article.duplicate_of is not None:
+            continue
+        old = _record(claim, statement, other_article, detector.entities)
+        voice = (other_article.id, old.speaker_key, old.polarity)
+        if voice in seen_voices:
+            continue
+        seen_voices.add(voice)
+        verdict = compare(new, old)
+        if verdict is None:
+            continue
+        conflict_id, created = repository.add_conflict(
+            session=session, kind=verdict.kind, proposition=frame.proposition,
+            statement_id=new.statement_id, other_statement_id=old.statement_id,
+            explanation=verdict.explanation)
+        if not created:
+            continue
+        report.conflicts += 1
+        involved = {frame.subject, frame.object, *(x for x in (speaker_id, statement.speaker_id) if x)}
+        for recipient in recipients:
+            if recipient.watch and not involved.intersection(recipient.watch):
+                continue
+            mode = "digest" if historical else recipient.mode
+            repository.add_alert(session=session, conflict_id=conflict_id,
+                                 recipient=recipient.email, mode=mode, historical=historical)
+            report.alerts += 1
+
+
+def _record(claim: Claim, statement: Statement, article: Article,
+            entities: dict[str, Entity]) -> ClaimRecord:
+    return ClaimRecord(
+        statement_id=statement.id, speaker_key=statement.speaker_id or statement.speaker_name,
+        speaker_name=statement.speaker_name,
+        institution=_institution(statement.speaker_id, entities),
+        proposition=claim.proposition, polarity=claim.polarity, quantity=claim.quantity,
+        place=claim.place, said_on=statement.said_on, source=article.source_id)

@@ -1,0 +1,175 @@
+"""The `claimwatch` command line (CONTRACT §2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from claimwatch.config import ConfigError, find_config_path, load_config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Watch news for what tracked actors say about tracked weapons.")
+alerts_app = typer.Typer(no_args_is_help=True, help="Alert delivery.")
+app.add_typer(alerts_app, name="alerts")
+console = Console()
+errors = Console(stderr=True)
+
+ConfigOption = Annotated[Optional[str], typer.Option(  # noqa: UP007 (typer needs Optional)
+    "--config", help="Configuration file (default: $CLAIMWATCH_CONFIG, ./claimwatch.yaml, "
+    "else the bundled demo configuration).", show_default=False)]
+
+
+class Format(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
+class ExportKind(str, Enum):
+    articles = "articles"
+    mentions = "mentions"
+    statements = "statements"
+    conflicts = "conflicts"
+
+
+def _prefect_defaults() -> None:
+    # The telemetry service of the embedded server can lock its SQLite database on first run.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@app.callback()
+def main_options(ctx: typer.Context, config: ConfigOption = None) -> None:
+    ctx.obj = {"config": config}
+
+
+def _config_path(ctx: typer.Context, config: str | None) -> Path:
+    return find_config_path(config or (ctx.obj or {}).get("config"))
+
+
+def _load(ctx: typer.Context, config: str | None):
+    path = _config_path(ctx, config)
+    try:
+        return path, load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            errors.print(problem, markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def demo(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """The whole pipeline, offline, on the bundled sample news site."""
+    _prefect_defaults()
+    from claimwatch.demo import run_demo
+
+    summary = run_demo(console)
+    failed = [r for r in summary["sources"] if r["failed"]] or summary["delivery"]["failures"]
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--source", help="Only this source id (repeatable).")] = None,
+        config: ConfigOption = None) -> None:
+    """One monitoring pass over the enabled sources as a Prefect flow run."""
+    path, cfg = _load(ctx, config)
+    unknown = [s for s in source or [] if s not in {x.id for x in cfg.sources}]
+    if unknown:
+        errors.print(f"--source: unknown source id(s): {', '.join(unknown)}")
+        raise typer.Exit(2)
+    _prefect_defaults()
+    from flows.monitor import monitor, summary_markdown
+
+    summary = monitor(config_path=str(path.resolve()), sources=source or None)
+    console.print(summary_markdown(summary), markup=False, highlight=False)
+    failures = [f"source {r['source']}: {r['failed']}" for r in summary["sources"] if r["failed"]]
+    failures += summary["delivery"]["failures"]
+    for failure in failures:
+        errors.print(f"failed: {failure}", markup=False, highlight=False)
+    raise typer.Exit(1 if failures else 0)
+
+
+@alerts_app.command("send")
+def alerts_send(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Deliver the alerts that are due (immediate ones, and digests whose time has come)."""
+    _, cfg = _load(ctx, config)
+    from alerts import deliver_due
+    from storage.db import engine_for
+
+    report = deliver_due(cfg, engine_for(cfg.database_url), include_digests=True)
+    console.print(f"sent {report.messages} e-mails carrying {report.alerts} alerts")
+    for failure in report.failures:
+        errors.print(f"failed: {failure}", markup=False, highlight=False)
+    raise typer.Exit(1 if report.failures else 0)
+
+
+@app.command()
+def export(ctx: typer.Context, kind: ExportKind,
+           format: Annotated[Format, typer.Option("--format")] = Format.json,  # noqa: A002
+           since: Annotated[Optional[str], typer.Option(  # noqa: UP007
+               "--since", help="YYYY-MM-DD")] = None,
+           config: ConfigOption = None) -> None:
+    """Write articles, mentions, statements or conflicts to standard output."""
+    _, cfg = _load(ctx, config)
+    since_at = None
+    if since:
+        try:
+            since_at = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            errors.print(f"--since: not a date (YYYY-MM-DD): {since!r}")
+            raise typer.Exit(2) from None
+    from sqlmodel import Session
+
+    from claimwatch.exports import export_rows, to_csv, to_json
+    from storage.db import engine_for
+
+    with Session(engine_for(cfg.database_url)) as session:
+        rows = export_rows(kind.value, session=session, since=since_at)
+    sys.stdout.write((to_json(rows) + "\n") if format is Format.json else to_csv(rows))
+
+
+@app.command()
+def extract(inputs: Annotated[list[str], typer.Argument(help="Saved pages (.gz too) or URLs.")],
+            format: Annotated[Format, typer.Option("--format")] = Format.json,  # noqa: A002
+            config: ConfigOption = None) -> None:
+    """What claimwatch extracts from saved pages or URLs: one JSON object per input."""
+    from claimwatch.extraction import extract_inputs
+
+    results = extract_inputs(inputs)
+    sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(1 if any("error" in r for r in results) else 0)
+
+
+@app.command()
+def detect(ctx: typer.Context,
+           text_file: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+               "--text-file", help="Plain text to analyse (default: standard input).")] = None,
+           language: Annotated[Optional[str], typer.Option("--language")] = None,  # noqa: UP007
+           format: Annotated[Format, typer.Option("--format")] = Format.json,  # noqa: A002
+           config: ConfigOption = None) -> None:
+    """Run detection on plain text against the configured watchlist."""
+    _, cfg = _load(ctx, config)
+    from detection import Detector
+
+    if text_file is not None:
+        try:
+            text = text_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.print(f"--text-file: {exc}")
+            raise typer.Exit(2) from None
+    else:
+        text = sys.stdin.read()
+    result = Detector(cfg.watchlist).detect(text).as_dict()
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,239 @@
+"""Keyword-only repository functions: the only place that reads and writes our tables."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, select
+
+from storage.models import Alert, Article, Claim, Conflict, Mention, SourceState, Statement
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def text_fingerprint(text: str) -> str:
+    """sha256 of the text with case and whitespace folded: equal for a republished copy."""
+    folded = re.sub(r"\s+", " ", text.casefold()).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def insert_ignore(*, session: Session, model: type[SQLModel], values: dict,
+                  keys: list[str]) -> int | None:
+    """INSERT that does nothing on a unique-key clash; returns the row's id either way."""
+    dialect = session.get_bind().dialect.name
+    table = model.__table__
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = builder(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    result = session.exec(statement)  # type: ignore[call-overload]
+    if result.inserted_primary_key and result.inserted_primary_key[0] is not None \
+            and result.rowcount:
+        return result.inserted_primary_key[0]
+    existing = select(table.c.id).where(*[table.c[k] == values[k] for k in keys])
+    return session.exec(existing).first()  # type: ignore[call-overload]
+
+
+def known_urls(*, session: Session, urls: Iterable[str]) -> set[str]:
+    urls = list(dict.fromkeys(urls))
+    known: set[str] = set()
+    for chunk_start in range(0, len(urls), 500):
+        chunk = urls[chunk_start : chunk_start + 500]
+        known.update(session.exec(select(Article.url).where(Article.url.in_(chunk))).all())
+    return known
+
+
+def store_article(*, session: Session, source_id: str, url: str, title: str | None,
+                  published_at: datetime | None, language: str | None, text: str) -> str:
+    """Store an article once; returns 'stored', 'duplicate' (same text elsewhere) or 'known'."""
+    fingerprint = text_fingerprint(text)
+    original = session.exec(
+        select(Article.id).where(Article.fingerprint == fingerprint,
+                                 Article.duplicate_of.is_(None)).order_by(Article.id)
+    ).first()
+    now = utcnow()
+    values = dict(source_id=source_id, url=url, title=title, published_at=published_at,
+                  language=language, fetched_at=now, text=text, fingerprint=fingerprint,
+                  duplicate_of=original,
+                  # A copy of a stored text is not detected again: its statements are known.
+                  detected_at=now if original is not None else None)
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = session.exec(  # type: ignore[call-overload]
+        builder(Article.__table__).values(**values).on_conflict_do_nothing(index_elements=["url"]))
+    session.commit()
+    if not result.rowcount:
+        return "known"
+    return "duplicate" if original is not None else "stored"
+
+
+def record_source_run(*, session: Session, source_id: str, error: str | None) -> None:
+    state = session.get(SourceState, source_id) or SourceState(source_id=source_id)
+    state.last_run_at = utcnow()
+    state.last_error = error
+    session.add(state)
+    session.commit()
+
+
+def pending_articles(*, session: Session, limit: int) -> list[Article]:
+    """Articles stored but not yet through detection, oldest publication first."""
+    query = (select(Article).where(Article.detected_at.is_(None))
+             .order_by(Article.published_at.is_(None), Article.published_at, Article.id)
+             .limit(limit))
+    return list(session.exec(query).all())
+
+
+def add_mentions(*, session: Session, article_id: int, mentions: Iterable) -> None:
+    for mention in mentions:
+        insert_ignore(session=session, model=Mention, keys=["article_id", "entity", "start"],
+                      values=dict(article_id=article_id, entity=mention.entity,
+                                  surface=mention.surface[:500], start=mention.start,
+                                  end=mention.end))
+
+
+def add_statement(*, session: Session, article_id: int, found) -> int:
+    """Store a detected statement (idempotent per article and offset); returns its id."""
+    return insert_ignore(session=session, model=Statement, keys=["article_id", "start"],
+                         values=dict(article_id=article_id, speaker_id=found.speaker.id,
+                                     speaker_name=found.speaker.name[:500],
+                                     speaker_surface=found.speaker.surface[:500],
+                                     speaker_role=(found.role or None) and found.role[:500],
+                                     text=found.text, sentence=found.sentence,
+                                     start=found.start, end=found.end, said_on=found.said_on))
+
+
+def add_claim(*, session: Session, statement_id: int, frame) -> int:
+    return insert_ignore(session=session, model=Claim, keys=["statement_id", "proposition"],
+                         values=dict(statement_id=statement_id, subject=frame.subject,
+                                     predicate=frame.predicate, object=frame.object,
+                                     polarity=frame.polarity, quantity=frame.quantity,
+                                     place=frame.place and frame.place[:200],
+                                     proposition=frame.proposition))
+
+
+def claims_on(*, session: Session, proposition: str, exclude_article: int) -> list[tuple]:
+    """Recorded (claim, statement, article) rows on a proposition, via the proposition index."""
+    query = (select(Claim, Statement, Article)
+             .join(Statement, Claim.statement_id == Statement.id)
+             .join(Article, Statement.article_id == Article.id)
+             .where(Claim.proposition == proposition, Statement.article_id != exclude_article))
+    return list(session.exec(query).all())
+
+
+def add_conflict(*, session: Session, kind: str, proposition: str, statement_id: int,
+                 other_statement_id: int, explanation: str) -> tuple[int, bool]:
+    """Record a conflict once per unordered pair; returns (id, newly created)."""
+    low, high = sorted((statement_id, other_statement_id))
+    pair_key = f"{low}-{high}"
+    existing = session.exec(select(Conflict.id).where(Conflict.pair_key == pair_key)).first()
+    if existing is not None:
+        return existing, False
+    conflict_id = insert_ignore(session=session, model=Conflict, keys=["pair_key"], values=dict(
+        pair_key=pair_key, kind=kind, proposition=proposition, statement_id=statement_id,
+        other_statement_id=other_statement_id, explanation=explanation, detected_at=utcnow()))
+    return conflict_id, True
+
+
+def add_alert(*, session: Session, conflict_id: int, recipient: str, mode: str,
+              historical: bool = False) -> None:
+    insert_ignore(session=session, model=Alert, keys=["conflict_id", "recipient"], values=dict(
+        conflict_id=conflict_id, recipient=recipient, mode=mode, historical=historical,
+        created_at=utcnow()))
+
+
+def mark_detected(*, session: Session, article_id: int) -> None:
+    article = session.get(Article, article_id)
+    if article is not None:
+        article.detected_at = utcnow()
+        session.add(article)
+
+
+def unsent_alerts(*, session: Session, modes: Iterable[str]) -> list[Alert]:
+    query = (select(Alert).where(Alert.sent_at.is_(None), Alert.mode.in_(list(modes)))
+             .order_by(Alert.id))
+    return list(session.exec(query).all())
+
+
+def last_digest_sent(*, session: Session, recipient: str) -> datetime | None:
+    return session.exec(select(func.max(Alert.sent_at)).where(
+        Alert.recipient == recipient, Alert.mode == "digest")).first()
+
+
+def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | None,
+                error: str | None) -> None:
+    """After a send attempt: sent (with its Message-ID) or failed (error kept, retried later)."""
+    now = utcnow()
+    for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
+        alert.attempts += 1
+        if error is None:
+            alert.sent_at = now
+            alert.message_id = message_id
+            alert.last_error = None
+        else:
+            alert.last_error = error[:2000]
+        session.add(alert)
+    session.commit()
+
+
+def conflict_view(*, session: Session, conflict_id: int) -> dict:
+    """A conflict with both statements and their articles, for e-mails and exports."""
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise KeyError(conflict_id)
+    return {"conflict": conflict,
+            "statement": statement_view(session=session, statement_id=conflict.statement_id),
+            "conflicts_with": statement_view(session=session,
+                                             statement_id=conflict.other_statement_id)}
+
+
+def statement_view(*, session: Session, statement_id: int) -> dict:
+    statement = session.get(Statement, statement_id)
+    article = session.get(Article, statement.article_id)
+    claims = session.exec(select(Claim).where(Claim.statement_id == statement_id)
+                          .order_by(Claim.id)).all()
+    return {"statement": statement, "article": article, "claims": list(claims)}
+
+
+def list_articles(*, session: Session, since: datetime | None = None) -> list[Article]:
+    query = select(Article).order_by(Article.id)
+    if since is not None:
+        query = query.where(or_(Article.published_at >= since, Article.fetched_at >= since))
+    return list(session.exec(query).all())
+
+
+def list_mentions(*, session: Session, since: datetime | None = None) -> list[tuple]:
+    query = (select(Mention, Article).join(Article, Mention.article_id == Article.id)
+             .order_by(Mention.article_id, Mention.start))
+    if since is not None:
+        query = query.where(Article.published_at >= since)
+    return list(session.exec(query).all())
+
+
+def list_statements(*, session: Session, since: datetime | None = None) -> list[int]:
+    query = (select(Statement.id).join(Article, Statement.article_id == Article.id)
+             .order_by(Statement.id))
+    if since is not None:
+        query = query.where(Article.published_at >= since)
+    return list(session.exec(query).all())
+
+
+def list_conflicts(*, session: Session, since: datetime | None = None) -> list[int]:
+    query = select(Conflict.id).order_by(Conflict.id)
+    if since is not None:
+        query = query.where(Conflict.detected_at >= since)
+    return list(session.exec(query).all())
+
+
+def count_rows(*, session: Session) -> dict[str, int]:
+    counts = {}
+    for name, model in (("articles", Article), ("mentions", Mention), ("statements", Statement),
+                        ("claims", Claim), ("conflicts", Conflict), ("alerts", Alert)):
+        counts[name] = session.exec(select(func.count()).select_from(model)).one()
+    counts["alerts_sent"] = session.exec(
+        select(func.count()).select_from(Alert).where(Alert.sent_at.is_not(None))).one()
+    return counts
