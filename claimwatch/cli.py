@@ -20,7 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 alerts_app = typer.Typer(no_args_is_help=True, help="Alert delivery.")
 app.add_typer(alerts_app, name="alerts")
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = Annotated[Optional[str], typer.Option(  # noqa: UP007 (typer needs Optional)
     "--config", help="Configuration file (default: $CLAIMWATCH_CONFIG, ./claimwatch.yaml, "

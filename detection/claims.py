@@ -75,7 +75,9 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     frames: list[ClaimFrame] = []
     for predicate, position in hits:
         weapon = min(weapons, key=lambda m: abs(m.start - offset - position))
-        subject = _subject(content, offset, position, inside, speaker_chain, lexicon, context)
+        # Who found the remains ("its deminers found fragments") is not who fired the weapon.
+        subject = _subject(content, offset, position, inside, speaker_chain, lexicon, context,
+                           self_reference=predicate.evidence_for is None)
         negated = _negated(folded, position, lexicon)
         polarity = DENY if negated != context.denial_verb else AFFIRM
         # "not a single missile" counts nothing: a denial carries no quantity.
@@ -129,7 +131,8 @@ def _negated(folded: str, position: int, lexicon: Lexicon) -> bool:
 
 
 def _subject(content: str, offset: int, position: int, inside: list[Mention],
-             speaker_chain: set[str], lexicon: Lexicon, context: Context) -> str | None:
+             speaker_chain: set[str], lexicon: Lexicon, context: Context,
+             self_reference: bool = True) -> str | None:
     # An actor named in the statement is its subject, even the speaker's own side ("our
     # forces", "Armenian forces" from an Armenian official); only the speaker is left out.
     actors = [m for m in inside if m.kind == "actor" and m.entity != context.speaker_id]
@@ -139,7 +142,8 @@ def _subject(content: str, offset: int, position: int, inside: list[Mention],
         nearest = min(actors, key=lambda m: abs(m.start - offset - position))
         return root_of(nearest.entity, context.entities)
     folded = fold(content)
-    if context.speaker_id and lexicon.first_person is not None and lexicon.first_person.search(folded):
+    if self_reference and context.speaker_id and lexicon.first_person is not None \
+            and lexicon.first_person.search(folded):
         return root_of(context.speaker_id, context.entities)
     for mention in reversed(context.preceding_actors):
         if mention.entity not in speaker_chain:

@@ -177,7 +177,7 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
         return after  # «...», — заявил Конашенков.  /  "...", said the spokesman Ivanov.
     before = [c for c in usable if c.end <= verb_at]
     pronoun = _pronoun_before(folded, verb.start(), lexicon)
-    if pronoun and (not before or before[-1].end < sentence.start + pronoun):
+    if pronoun is not None and (not before or before[-1].end < sentence.start + pronoun):
         return last_speaker.get(sentence.paragraph) or last_speaker.get(sentence.paragraph - 1)
     if before:
         # The subject of the speech verb: the first candidate of the nearest run of names

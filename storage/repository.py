@@ -30,11 +30,11 @@ def insert_ignore(*, session: Session, model: type[SQLModel], values: dict,
     dialect = session.get_bind().dialect.name
     table = model.__table__
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    result = session.exec(statement)  # type: ignore[call-overload]
-    if result.inserted_primary_key and result.inserted_primary_key[0] is not None \
-            and result.rowcount:
-        return result.inserted_primary_key[0]
+    statement = (builder(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+                 .returning(table.c.id))
+    inserted = session.exec(statement).first()  # type: ignore[call-overload]
+    if inserted is not None:
+        return inserted[0]
     existing = select(table.c.id).where(*[table.c[k] == values[k] for k in keys])
     return session.exec(existing).first()  # type: ignore[call-overload]
 
@@ -64,10 +64,11 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
                   detected_at=now if original is not None else None)
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.exec(  # type: ignore[call-overload]
-        builder(Article.__table__).values(**values).on_conflict_do_nothing(index_elements=["url"]))
+    inserted = session.exec(  # type: ignore[call-overload]
+        builder(Article.__table__).values(**values).on_conflict_do_nothing(index_elements=["url"])
+        .returning(Article.__table__.c.id)).first()
     session.commit()
-    if not result.rowcount:
+    if inserted is None:
         return "known"
     return "duplicate" if original is not None else "stored"
 
