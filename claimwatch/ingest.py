@@ -49,7 +49,8 @@ async def ingest_source(source: Source, engine: Engine, *, backoff: float = 1.0)
         report.discovered = len(unique)
         with Session(engine) as session:
             known = repository.known_urls(session=session, urls=unique)
-        report.outcomes["known"] += len(known)
+        if known:
+            report.outcomes["known"] += len(known)
         todo = [(url, item) for url, item in unique.items() if url not in known]
         semaphore = asyncio.Semaphore(FETCH_CONCURRENCY)
 

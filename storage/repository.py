@@ -203,7 +203,9 @@ def statement_view(*, session: Session, statement_id: int) -> dict:
 def list_articles(*, session: Session, since: datetime | None = None) -> list[Article]:
     query = select(Article).order_by(Article.id)
     if since is not None:
-        query = query.where(or_(Article.published_at >= since, Article.fetched_at >= since))
+        # Published since; an article without a date counts from when it was fetched.
+        query = query.where(or_(Article.published_at >= since,
+                                (Article.published_at.is_(None)) & (Article.fetched_at >= since)))
     return list(session.exec(query).all())
 
 
