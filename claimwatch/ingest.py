@@ -11,8 +11,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claimwatch.config import Source
-from scrapers import (ExtractError, FetchError, TooLargeError, canonical_url, discoverer,
-                      extract_article, fetch, make_client)
+from scrapers import (
+    ExtractError,
+    FetchError,
+    TooLargeError,
+    canonical_url,
+    discoverer,
+    extract_article,
+    fetch,
+    make_client,
+)
 from scrapers.items import Item
 from storage import repository
 

@@ -15,7 +15,7 @@ from detection.text import Sentence, find_quotes, fold, split_sentences
 _NAME = re.compile(r"(?<!\w)(?:[A-ZА-ЯЁԱ-Ֆ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-Ֆ][\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
-              "she", "they", "we", "according", "on", "as", "by", "for", "after", "before",
+              "she", "they", "we", "according", "as", "by", "for", "after", "before",
               "в", "на", "по", "как", "это", "он", "она", "они", "мы", "при", "после"}
 _MIN_QUOTE_WORDS = 4
 # What stands between a speech verb and what was said: "told reporters that", "заявил, что".
