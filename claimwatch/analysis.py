@@ -30,32 +30,52 @@ class AnalysisReport:
     def as_dict(self) -> dict:
         return dict(self.__dict__)
 
+    def merge(self, other: AnalysisReport | dict) -> None:
+        values = other if isinstance(other, dict) else other.__dict__
+        for key, value in values.items():
+            setattr(self, key, getattr(self, key) + value)
+
 
 def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
-                    batch_size: int = BATCH_SIZE) -> AnalysisReport:
-    """Run detection on every stored article not yet analysed, oldest first."""
+                    batch_size: int = BATCH_SIZE, skip: frozenset[int] = frozenset()
+                    ) -> tuple[AnalysisReport, list[int]]:
+    """Run detection on one batch of stored, not yet analysed articles, oldest first.
+
+    Returns the report and the ids of articles that failed (they stay pending; pass them back
+    as `skip` so the next batch moves on)."""
     detector = Detector(config.watchlist)
     report = AnalysisReport()
-    failed: set[int] = set()
+    failed: list[int] = []
+    with Session(engine) as session:
+        batch = [a for a in repository.pending_articles(session=session,
+                                                        limit=batch_size + len(skip))
+                 if a.id not in skip][:batch_size]
+    for article in batch:
+        try:
+            with Session(engine) as session:
+                analyse_article(session=session, article=article, detector=detector,
+                                recipients=config.alerts.recipients, report=report,
+                                historical=historical)
+                session.commit()
+            report.articles += 1
+        except Exception:  # one article's failure is logged and left pending for next run
+            log.exception("analysis failed for article %s (%s)", article.id, article.url)
+            report.errors += 1
+            failed.append(article.id)
+    return report, failed
+
+
+def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = False
+                        ) -> AnalysisReport:
+    """Every pending article, batch after batch (outside Prefect: tools and tests)."""
+    total = AnalysisReport()
+    skip: frozenset[int] = frozenset()
     while True:
-        with Session(engine) as session:
-            batch = [a for a in repository.pending_articles(session=session,
-                                                            limit=batch_size + len(failed))
-                     if a.id not in failed]
-        if not batch:
-            return report
-        for article in batch:
-            try:
-                with Session(engine) as session:
-                    analyse_article(session=session, article=article, detector=detector,
-                                    recipients=config.alerts.recipients, report=report,
-                                    historical=historical)
-                    session.commit()
-                report.articles += 1
-            except Exception:  # one article's failure is logged and left pending for next run
-                log.exception("analysis failed for article %s (%s)", article.id, article.url)
-                report.errors += 1
-                failed.add(article.id)
+        report, failed = analyse_pending(config, engine, historical=historical, skip=skip)
+        total.merge(report)
+        skip = skip | set(failed)
+        if report.articles + report.errors == 0:
+            return total
 
 
 def analyse_article(*, session: Session, article: Article, detector: Detector,

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
 from alerts import deliver_due
-from claimwatch.analysis import analyse_pending
+from claimwatch.analysis import AnalysisReport, analyse_pending
 from claimwatch.config import find_config_path, load_config
 from claimwatch.ingest import ingest_source
 from storage.db import engine_for
@@ -28,11 +28,27 @@ def ingest_source_task(config_path: str | None, source_id: str) -> dict:
     return report.as_dict()
 
 
-@task(name="analyse-articles")
-def analyse_task(config_path: str | None, historical: bool = False) -> dict:
+@task(name="analyse-batch", task_run_name="analyse-batch-{number}")
+def analyse_batch_task(config_path: str | None, number: int, skip: list[int],
+                       historical: bool = False) -> tuple[dict, list[int]]:
     config = _config(config_path)
-    return analyse_pending(config, engine_for(config.database_url),
-                           historical=historical).as_dict()
+    report, failed = analyse_pending(config, engine_for(config.database_url),
+                                     historical=historical, skip=frozenset(skip))
+    return report.as_dict(), failed
+
+
+def analyse_in_batches(config_path: str | None, historical: bool = False) -> dict:
+    """One task per batch of pending articles, in order: conflicts depend on what came first."""
+    total = AnalysisReport()
+    skip: list[int] = []
+    number = 1
+    while True:
+        report, failed = analyse_batch_task(config_path, number, skip, historical)
+        total.merge(report)
+        skip += failed
+        if report["articles"] + report["errors"] == 0:
+            return total.as_dict()
+        number += 1
 
 
 @task(name="deliver-alerts", retries=1, retry_delay_seconds=5, tags=["smtp"])
@@ -57,7 +73,7 @@ def monitor(config_path: str | None = None, sources: list[str] | None = None) ->
             logger.error("source %s failed: %s", source_id, exc)
             reports.append({"source": source_id, "discovered": 0, "outcomes": {},
                             "errors": [str(exc)], "failed": str(exc)})
-    analysis = analyse_task(config_path)
+    analysis = analyse_in_batches(config_path)
     delivery = deliver_task(config_path)
     summary = {"sources": reports, "analysis": analysis, "delivery": delivery}
     create_markdown_artifact(key="monitor-summary", markdown=summary_markdown(summary),

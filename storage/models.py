@@ -17,6 +17,37 @@ class SourceState(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class UrlState(SQLModel, table=True):
+    """Per-URL memory across runs: validators for conditional GET, permanent failures."""
+
+    __tablename__ = "url_state"
+    url: str = Field(primary_key=True, max_length=2048)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    last_status: int | None = None
+    # A 404/410/403 is not retried on later runs.
+    permanent_failure: bool = False
+    failures: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    checked_at: datetime | None = None
+
+
+class BackfillChunk(SQLModel, table=True):
+    """One day of one source's backfill: its completion is the checkpoint a resume starts from."""
+
+    __tablename__ = "backfill_chunk"
+    __table_args__ = (UniqueConstraint("source_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(index=True, max_length=100)
+    day: date
+    status: str = Field(default="pending", max_length=20)
+    discovered: int = 0
+    stored: int = 0
+    errors: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
 class Article(SQLModel, table=True):
     __tablename__ = "article"
     id: int | None = Field(default=None, primary_key=True)
@@ -58,6 +89,9 @@ class Statement(SQLModel, table=True):
     start: int
     end: int
     said_on: date | None = None
+    # sha256 of speaker and folded words: the same statement republished elsewhere.
+    fingerprint: str | None = Field(default=None, index=True, max_length=64)
+    republished_of: int | None = Field(default=None, foreign_key="statement.id")
 
 
 class Claim(SQLModel, table=True):
@@ -87,6 +121,19 @@ class Conflict(SQLModel, table=True):
     explanation: str = Field(sa_column=Column(Text, nullable=False))
     detected_at: datetime
     dismissed_reason: str | None = Field(default=None, sa_column=Column(Text))
+    dismissed_at: datetime | None = None
+
+
+class Support(SQLModel, table=True):
+    """Two statements that agree on a proposition: recorded, never alerted."""
+
+    __tablename__ = "support"
+    id: int | None = Field(default=None, primary_key=True)
+    pair_key: str = Field(unique=True, max_length=50)
+    proposition: str = Field(index=True, max_length=300)
+    statement_id: int = Field(foreign_key="statement.id")
+    other_statement_id: int = Field(foreign_key="statement.id")
+    detected_at: datetime
 
 
 class Alert(SQLModel, table=True):

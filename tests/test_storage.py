@@ -101,3 +101,16 @@ def test_a_conflict_pair_is_stored_once_whichever_side_is_new(database_url):
         assert len(session.exec(select(Conflict)).all()) == 1
         assert len(session.exec(select(Alert)).all()) == 1
     engine.dispose()
+
+
+def test_migrations_match_the_models_and_downgrade_cleanly(database_url):
+    from alembic import command
+
+    from storage.db import alembic_config
+
+    upgrade_schema(database_url)
+    command.check(alembic_config(database_url))  # raises if models and migrations differ
+    command.downgrade(alembic_config(database_url), "base")
+    engine = make_engine(database_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
