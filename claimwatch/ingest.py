@@ -44,32 +44,38 @@ class SourceReport:
 
 async def ingest_source(source: Source, engine: Engine, *, backoff: float = 1.0) -> SourceReport:
     """Fetch what is new in `source` and store it; item failures are counted, not raised."""
-    report = SourceReport(source.id)
     async with make_client() as client:
         try:
             items = await discoverer(source.kind)(client, source)
         except (FetchError, ExtractError) as exc:
-            report.failed = str(exc)
             with Session(engine) as session:
                 repository.record_source_run(session=session, source_id=source.id, error=str(exc))
             raise
-        unique = {canonical_url(i.url): i for i in items}
-        report.discovered = len(unique)
-        with Session(engine) as session:
-            known = repository.known_urls(session=session, urls=unique)
-        if known:
-            report.outcomes["known"] += len(known)
-        todo = [(url, item) for url, item in unique.items() if url not in known]
-        semaphore = asyncio.Semaphore(FETCH_CONCURRENCY)
-
-        async def one(url: str, item: Item) -> None:
-            async with semaphore:
-                outcome = await _ingest_item(client, source, engine, url, item, report, backoff)
-            report.outcomes[outcome] += 1
-
-        await asyncio.gather(*(one(url, item) for url, item in todo))
+        report = await ingest_items(source, engine, items, client=client, backoff=backoff)
     with Session(engine) as session:
         repository.record_source_run(session=session, source_id=source.id, error=None)
+    return report
+
+
+async def ingest_items(source: Source, engine: Engine, items: list[Item], *, client,
+                       backoff: float = 1.0) -> SourceReport:
+    """Fetch, extract and store the given items of `source` that are not stored yet."""
+    report = SourceReport(source.id)
+    unique = {canonical_url(i.url): i for i in items}
+    report.discovered = len(unique)
+    with Session(engine) as session:
+        known = repository.known_urls(session=session, urls=unique)
+    if known:
+        report.outcomes["known"] += len(known)
+    todo = [(url, item) for url, item in unique.items() if url not in known]
+    semaphore = asyncio.Semaphore(FETCH_CONCURRENCY)
+
+    async def one(url: str, item: Item) -> None:
+        async with semaphore:
+            outcome = await _ingest_item(client, source, engine, url, item, report, backoff)
+        report.outcomes[outcome] += 1
+
+    await asyncio.gather(*(one(url, item) for url, item in todo))
     return report
 
 
