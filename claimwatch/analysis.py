@@ -81,6 +81,12 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
 def analyse_article(*, session: Session, article: Article, detector: Detector,
                     recipients: list[Recipient], report: AnalysisReport,
                     historical: bool) -> None:
+    original = repository.analysed_copy_of(session=session, article=article)
+    if original is not None:
+        # Two copies stored at once (different sources fetched in parallel) both look
+        # original at ingest; analysis runs in order, so it has the last word.
+        repository.mark_duplicate(session=session, article_id=article.id, original_id=original)
+        return
     published_on = article.published_at.date() if article.published_at else None
     detection = detector.detect(article.text, published_on=published_on)
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)

@@ -50,7 +50,10 @@ def known_urls(*, session: Session, urls: Iterable[str]) -> set[str]:
 
 def store_article(*, session: Session, source_id: str, url: str, title: str | None,
                   published_at: datetime | None, language: str | None, text: str) -> str:
-    """Store an article once; returns 'stored', 'duplicate' (same text elsewhere) or 'known'."""
+    """Store an article once; returns 'stored', 'duplicate' (same text elsewhere) or 'known'.
+
+    Which copy is the original is left to analysis, which runs in publication order: two
+    sources fetched in parallel must not decide it by who finished first."""
     fingerprint = text_fingerprint(text)
     original = session.exec(
         select(Article.id).where(Article.fingerprint == fingerprint,
@@ -58,10 +61,7 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
     ).first()
     now = utcnow()
     values = dict(source_id=source_id, url=url, title=title, published_at=published_at,
-                  language=language, fetched_at=now, text=text, fingerprint=fingerprint,
-                  duplicate_of=original,
-                  # A copy of a stored text is not detected again: its statements are known.
-                  detected_at=now if original is not None else None)
+                  language=language, fetched_at=now, text=text, fingerprint=fingerprint)
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = session.exec(  # type: ignore[call-overload]
@@ -145,6 +145,22 @@ def add_alert(*, session: Session, conflict_id: int, recipient: str, mode: str,
     insert_ignore(session=session, model=Alert, keys=["conflict_id", "recipient"], values=dict(
         conflict_id=conflict_id, recipient=recipient, mode=mode, historical=historical,
         created_at=utcnow()))
+
+
+def analysed_copy_of(*, session: Session, article: Article) -> int | None:
+    """The id of an already analysed original with the same text, if there is one."""
+    return session.exec(
+        select(Article.id).where(Article.fingerprint == article.fingerprint,
+                                 Article.id != article.id, Article.duplicate_of.is_(None),
+                                 Article.detected_at.is_not(None)).order_by(Article.id)
+    ).first()
+
+
+def mark_duplicate(*, session: Session, article_id: int, original_id: int) -> None:
+    article = session.get(Article, article_id)
+    article.duplicate_of = original_id
+    article.detected_at = utcnow()
+    session.add(article)
 
 
 def mark_detected(*, session: Session, article_id: int) -> None:

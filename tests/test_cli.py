@@ -35,7 +35,7 @@ def test_run_reports_a_failed_source_and_completes_the_others(
     result = CliRunner().invoke(app, ["run", "--config", config])
     assert result.exit_code == 1, result.output
     assert "source broken" in result.stderr and "HTTP 404" in result.stderr
-    assert "| caucasus-watch | 5 | 5 |" in result.stdout
+    assert "| caucasus-watch | 5 |" in result.stdout and "| vestnik | 3 | 3 |" in result.stdout
     assert len(mail_capture.messages()) == 1
 
     from prefect.client.orchestration import get_client

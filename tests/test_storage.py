@@ -50,7 +50,7 @@ def test_articles_are_stored_once_and_copies_marked_duplicate(database_url):
                      "missiles in the war.", source="s2") == "duplicate"
         rows = session.exec(select(Article).order_by(Article.id)).all()
         assert [r.url for r in rows] == ["http://a/1", "http://b/9"]
-        assert rows[1].duplicate_of == rows[0].id and rows[1].detected_at is not None
+        assert rows[1].fingerprint == rows[0].fingerprint
         assert rows[0].published_at.astimezone(timezone.utc).hour == 10
         assert repository.known_urls(session=session, urls=["http://a/1", "http://c"]) == {
             "http://a/1"}
