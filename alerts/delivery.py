@@ -1,4 +1,10 @@
-"""Delivery from the alert outbox: one e-mail per recipient and mode, marked sent after SMTP accepts."""
+"""Delivery from the alert outbox: one e-mail per recipient and mode, marked sent after SMTP accepts.
+
+Sending is two-phase. First, due alerts are bound to a message (its Message-ID, derived from
+the alerts it carries) and committed. Then each bound message is sent and marked sent. A
+crash between send and mark re-sends the *same* message with the *same* Message-ID, never a
+regrouped one, so mail systems and clients see a duplicate they can drop, not a new alert.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,9 @@ from storage import repository
 
 log = logging.getLogger(__name__)
 DIGEST_INTERVAL = timedelta(days=1)
+# Wait after the n-th failed send: 1, 2, 4 ... minutes, at most an hour.
+RETRY_BASE = timedelta(minutes=1)
+RETRY_MAX = timedelta(hours=1)
 
 
 @dataclass
@@ -27,9 +36,11 @@ class DeliveryReport:
     messages: int = 0
     alerts: int = 0
     failures: list[str] = field(default_factory=list)
+    waiting: int = 0  # alerts whose retry time has not come yet
 
     def as_dict(self) -> dict:
-        return {"messages": self.messages, "alerts": self.alerts, "failures": self.failures}
+        return {"messages": self.messages, "alerts": self.alerts, "failures": self.failures,
+                "waiting": self.waiting}
 
 
 def message_id_for(alert_ids: list[int], domain: str) -> str:
@@ -38,59 +49,106 @@ def message_id_for(alert_ids: list[int], domain: str) -> str:
     return f"<claimwatch.{digest}@{domain}>"
 
 
+def retry_delay(attempts: int) -> timedelta:
+    return min(RETRY_MAX, RETRY_BASE * (2 ** max(0, attempts - 1)))
+
+
 def deliver_due(config, engine: Engine, *, now: datetime | None = None,
                 include_digests: bool = False) -> DeliveryReport:
-    """Send every due alert; failures are recorded on the alerts and retried next time."""
+    """Send every due alert; failures are recorded on the alerts and retried later."""
     now = now or datetime.now(timezone.utc)
     report = DeliveryReport()
     smtp = config.alerts.smtp
+    domain = smtp.sender.rsplit("@", 1)[-1] or "claimwatch"
+    modes = ["immediate", "digest"] if include_digests else ["immediate"]
     with Session(engine) as session:
-        modes = ["immediate", "digest"] if include_digests else ["immediate"]
-        pending = repository.unsent_alerts(session=session, modes=modes)
-        batches: dict[tuple[str, str, bool], list] = defaultdict(list)
-        for alert in pending:
-            batches[(alert.recipient, alert.mode, alert.historical)].append(alert)
-        for (recipient, mode, historical), alerts in batches.items():
-            if mode == "digest":
-                last = repository.last_digest_sent(session=session, recipient=recipient)
-                if last is not None and now - _aware(last) < DIGEST_INTERVAL:
-                    continue
-            ids = [a.id for a in alerts]
-            groups = _groups(session, alerts)
-            subject, text, html = render(groups, digest=mode == "digest", historical=historical)
-            domain = smtp.sender.rsplit("@", 1)[-1] or "claimwatch"
-            message_id = message_id_for(ids, domain)
-            message = EmailMessage()
-            message["Subject"] = subject
-            message["From"] = clean_header(smtp.sender)
-            message["To"] = clean_header(recipient)
-            message["Date"] = format_datetime(now)
-            message["Message-ID"] = message_id
-            message.set_content(text)
-            message.add_alternative(html, subtype="html")
-            try:
-                send_message(message, host=smtp.host, port=smtp.port, starttls=smtp.starttls,
-                             username=smtp.username, password=smtp.password(),
-                             timeout=smtp.timeout)
-            except (OSError, smtplib.SMTPException) as exc:
-                error = f"{recipient}: {type(exc).__name__}: {exc}"
-                log.error("alert e-mail not sent to %s: %s", recipient, exc)
-                report.failures.append(error)
-                repository.mark_alerts(session=session, alert_ids=ids, message_id=None,
-                                       error=error)
+        _bind_messages(session, modes, now, domain)
+        for message_id, alerts in _bound_messages(session, modes).items():
+            waiting = [a for a in alerts if a.next_attempt_at and _aware(a.next_attempt_at) > now]
+            if waiting:
+                report.waiting += len(alerts)
                 continue
-            repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
-                                   error=None)
-            report.messages += 1
-            report.alerts += len(ids)
+            live = [a for a in alerts if not _dismissed(session, a.conflict_id)]
+            if not live:
+                repository.mark_alerts(session=session, alert_ids=[a.id for a in alerts],
+                                       message_id=message_id, error=None, now=now)
+                continue
+            error = _send(session, smtp, live, message_id, now)
+            ids = [a.id for a in alerts]
+            if error is None:
+                repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
+                                       error=None, now=now)
+                report.messages += 1
+                report.alerts += len(live)
+            else:
+                report.failures.append(error)
+                attempts = max(a.attempts for a in alerts) + 1
+                repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
+                                       error=error, now=now,
+                                       retry_at=now + retry_delay(attempts))
     return report
+
+
+def _bind_messages(session: Session, modes: list[str], now: datetime, domain: str) -> None:
+    """Group unbound due alerts into messages: one per recipient, mode and history flag."""
+    batches: dict[tuple[str, str, bool], list] = defaultdict(list)
+    for alert in repository.unsent_alerts(session=session, modes=modes):
+        if alert.message_id is None:
+            batches[(alert.recipient, alert.mode, alert.historical)].append(alert)
+    for (recipient, mode, _historical), alerts in batches.items():
+        if mode == "digest":
+            last = repository.last_digest_sent(session=session, recipient=recipient)
+            if last is not None and now - _aware(last) < DIGEST_INTERVAL:
+                continue
+        repository.bind_alerts(session=session, alert_ids=[a.id for a in alerts],
+                               message_id=message_id_for([a.id for a in alerts], domain))
+    session.commit()
+
+
+def _bound_messages(session: Session, modes: list[str]) -> dict[str, list]:
+    messages: dict[str, list] = defaultdict(list)
+    for alert in repository.unsent_alerts(session=session, modes=modes):
+        if alert.message_id is not None:
+            messages[alert.message_id].append(alert)
+    return messages
+
+
+def _dismissed(session: Session, conflict_id: int) -> bool:
+    return repository.conflict_view(session=session, conflict_id=conflict_id)[
+        "conflict"].dismissed_reason is not None
+
+
+def _send(session: Session, smtp, alerts: list, message_id: str, now: datetime) -> str | None:
+    first = alerts[0]
+    groups = group_by_proposition(session, alerts)
+    subject, text, html = render(groups, digest=first.mode == "digest",
+                                 historical=first.historical)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = clean_header(smtp.sender)
+    message["To"] = clean_header(first.recipient)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = message_id
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    try:
+        send_message(message, host=smtp.host, port=smtp.port, starttls=smtp.starttls,
+                     username=smtp.username, password=smtp.password(), timeout=smtp.timeout)
+    except (OSError, smtplib.SMTPException) as exc:
+        # The exception text never contains the password: smtplib reports codes and replies.
+        error = f"{first.recipient}: {type(exc).__name__}: {exc}"
+        log.error("alert e-mail %s not sent to %s: %s", message_id, first.recipient, exc)
+        return error
+    return None
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _groups(session: Session, alerts: list) -> list[dict]:
+def group_by_proposition(session: Session, alerts: list) -> list[dict]:
+    """The e-mail's content: conflicts grouped by proposition, each with both sides and the
+    proposition's whole timeline."""
     by_proposition: dict[str, list[dict]] = defaultdict(list)
     for alert in alerts:
         view = repository.conflict_view(session=session, conflict_id=alert.conflict_id)
@@ -99,12 +157,16 @@ def _groups(session: Session, alerts: list) -> list[dict]:
             "id": conflict.id, "kind": conflict.kind, "explanation": conflict.explanation,
             "statement": _side(view["statement"]), "other": _side(view["conflicts_with"]),
         })
-    return [{"proposition": p, "conflicts": c} for p, c in by_proposition.items()]
+    return [{"proposition": p, "conflicts": c,
+             "timeline": repository.proposition_timeline(session=session, proposition=p)}
+            for p, c in by_proposition.items()]
 
 
 def _side(view: dict) -> dict:
     statement, article = view["statement"], view["article"]
     return {"speaker": statement.speaker_name, "role": statement.speaker_role,
-            "text": statement.text, "said_on": statement.said_on.isoformat()
-            if statement.said_on else None, "url": article.url, "title": article.title,
-            "source": article.source_id}
+            "institution": view.get("institution"),
+            "text": statement.text, "sentence": statement.sentence,
+            "said_on": statement.said_on.isoformat() if statement.said_on else None,
+            "url": article.url, "title": article.title, "source": article.source_id,
+            "also": view.get("sources", [])[1:]}

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from claimwatch.config import Config, Recipient
 from detection import Detector, Entity
-from detection.conflicts import ClaimRecord, compare
+from detection.conflicts import ClaimRecord, agrees, compare
 from storage import repository
 from storage.models import Article, Claim, Statement
 
@@ -25,6 +25,7 @@ class AnalysisReport:
     claims: int = 0
     conflicts: int = 0
     alerts: int = 0
+    supports: int = 0
     errors: int = 0
 
     def as_dict(self) -> dict:
@@ -92,13 +93,17 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
     voiced: set[tuple[str, str, str]] = set()
     for found in detection.statements:
-        statement_id = repository.add_statement(session=session, article_id=article.id,
-                                                found=found)
+        institution = _institution(found.speaker.id, detector.entities)
+        statement_id, original = repository.add_statement(
+            session=session, article_id=article.id, found=found,
+            institution=detector.entities[institution].name if institution else None)
         report.statements += 1
         speaker_key = found.speaker.id or found.speaker.name
         for frame in found.claims:
             repository.add_claim(session=session, statement_id=statement_id, frame=frame)
             report.claims += 1
+            if original is not None:
+                continue  # a republication: its original already stands in every comparison
             # One speaker repeating a claim in one article is one voice, not two conflicts.
             voice = (speaker_key, frame.proposition, frame.polarity)
             if voice in voiced:
@@ -126,8 +131,6 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
     seen_voices: set[tuple[int, str, str]] = set()
     for claim, statement, other_article in repository.claims_on(
             session=session, proposition=frame.proposition, exclude_article=article.id):
-        if other_article.duplicate_of is not None:
-            continue
         old = _record(claim, statement, other_article, detector.entities)
         voice = (other_article.id, old.speaker_key, old.polarity)
         if voice in seen_voices:
@@ -135,6 +138,11 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
         seen_voices.add(voice)
         verdict = compare(new, old)
         if verdict is None:
+            if agrees(new, old):
+                repository.add_support(session=session, proposition=frame.proposition,
+                                       statement_id=new.statement_id,
+                                       other_statement_id=old.statement_id)
+                report.supports += 1
             continue
         conflict_id, created = repository.add_conflict(
             session=session, kind=verdict.kind, proposition=frame.proposition,

@@ -19,6 +19,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Watch news for what tracked actors say about tracked weapons.")
 alerts_app = typer.Typer(no_args_is_help=True, help="Alert delivery.")
 app.add_typer(alerts_app, name="alerts")
+conflicts_app = typer.Typer(no_args_is_help=True, help="Analyst feedback on conflicts.")
+app.add_typer(conflicts_app, name="conflicts")
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
@@ -168,6 +170,52 @@ def detect(ctx: typer.Context,
     else:
         text = sys.stdin.read()
     result = Detector(cfg.watchlist).detect(text).as_dict()
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+
+
+@conflicts_app.command("dismiss")
+def conflicts_dismiss(ctx: typer.Context, conflict_id: Annotated[int, typer.Argument(
+        metavar="ID")], reason: Annotated[str, typer.Option("--reason", help="Why it is not a "
+        "conflict (kept in exports).")], config: ConfigOption = None) -> None:
+    """Mark a conflict as not a conflict: never alerted again, the pair never re-raised."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from storage import repository
+    from storage.db import engine_for
+
+    if not reason.strip():
+        errors.print("--reason: must not be empty")
+        raise typer.Exit(2)
+    with Session(engine_for(cfg.database_url)) as session:
+        conflict = repository.dismiss_conflict(session=session, conflict_id=conflict_id,
+                                               reason=reason.strip())
+    if conflict is None:
+        errors.print(f"no conflict with id {conflict_id}")
+        raise typer.Exit(1)
+    console.print(f"conflict #{conflict_id} dismissed: {reason.strip()}", markup=False)
+
+
+@conflicts_app.command("show")
+def conflicts_show(ctx: typer.Context, conflict_id: Annotated[int, typer.Argument(metavar="ID")],
+                   config: ConfigOption = None) -> None:
+    """A conflict as exported, with the whole timeline of its proposition (JSON)."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from claimwatch.exports import conflict_dict
+    from storage import repository
+    from storage.db import engine_for
+
+    with Session(engine_for(cfg.database_url)) as session:
+        try:
+            view = repository.conflict_view(session=session, conflict_id=conflict_id)
+        except KeyError:
+            errors.print(f"no conflict with id {conflict_id}")
+            raise typer.Exit(1) from None
+        result = conflict_dict(view)
+        result["timeline"] = repository.proposition_timeline(
+            session=session, proposition=view["conflict"].proposition)
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 

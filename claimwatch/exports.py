@@ -47,10 +47,18 @@ def statement_dict(view: dict) -> dict:
         "id": statement.id,
         "speaker": {"id": statement.speaker_id, "name": statement.speaker_name},
         "role": statement.speaker_role,
+        "institution": statement.speaker_institution,
         "text": statement.text,
         "said_on": _iso(statement.said_on),
         "article_url": article.url,
         "source": article.source_id,
+        # Evidence that outlives the page: the exact sentence and where it stands in the
+        # stored snapshot of the article text.
+        "sentence": statement.sentence,
+        "start": statement.start,
+        "end": statement.end,
+        "sources": [{"article_url": s["article_url"], "source": s["source"],
+                     "published_at": _iso(s["published_at"])} for s in view["sources"]],
         "claims": [{"subject": c.subject, "predicate": c.predicate, "object": c.object,
                     "polarity": c.polarity, "quantity": c.quantity, "place": c.place}
                    for c in view["claims"]],
@@ -63,7 +71,8 @@ def conflict_dict(view: dict) -> dict:
             "statement": statement_dict(view["statement"]),
             "conflicts_with": statement_dict(view["conflicts_with"]),
             "detected_at": _iso(conflict.detected_at), "explanation": conflict.explanation,
-            "dismissed": conflict.dismissed_reason}
+            "dismissed": conflict.dismissed_reason,
+            "dismissed_at": _iso(conflict.dismissed_at)}
 
 
 def to_json(rows: list[dict]) -> str:

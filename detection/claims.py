@@ -136,11 +136,8 @@ def _subject(content: str, offset: int, position: int, inside: list[Mention],
     # An actor named in the statement is its subject, even the speaker's own side ("our
     # forces", "Armenian forces" from an Armenian official); only the speaker is left out.
     actors = [m for m in inside if m.kind == "actor" and m.entity != context.speaker_id]
-    outsiders = [m for m in actors if m.entity not in speaker_chain]
-    actors = outsiders or actors
     if actors:
-        nearest = min(actors, key=lambda m: abs(m.start - offset - position))
-        return root_of(nearest.entity, context.entities)
+        return root_of(_agent(content, offset, position, actors).entity, context.entities)
     folded = fold(content)
     if self_reference and context.speaker_id and lexicon.first_person is not None \
             and lexicon.first_person.search(folded):
@@ -149,6 +146,22 @@ def _subject(content: str, offset: int, position: int, inside: list[Mention],
         if mention.entity not in speaker_chain:
             return root_of(mention.entity, context.entities)
     return None
+
+
+# "was used by Armenia": the actor after a passive "by" is the agent wherever it stands.
+_PASSIVE_BY = re.compile(r"(?<!\w)by\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _agent(content: str, offset: int, position: int, actors: list[Mention]) -> Mention:
+    """The actor doing the predicate: a passive agent, else the nearest actor before the
+    predicate ("Iran supplied drones to Russia"), else the nearest after it."""
+    for mention in actors:
+        if _PASSIVE_BY.search(content[max(0, mention.start - offset - 12) : mention.start - offset]):
+            return mention
+    before = [m for m in actors if m.start - offset < position]
+    if before:
+        return max(before, key=lambda m: m.start)
+    return min(actors, key=lambda m: m.start)
 
 
 def _quantity(folded: str, weapon_start: int, lexicon: Lexicon) -> int | None:

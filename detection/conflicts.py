@@ -62,3 +62,10 @@ def compare(new: ClaimRecord, old: ClaimRecord) -> Verdict | None:
             f"{_who(new)} gives {new.quantity} for '{new.proposition}'; "
             f"{_who(old)} gave {old.quantity}."))
     return None
+
+
+def agrees(new: ClaimRecord, old: ClaimRecord) -> bool:
+    """Two claims that support each other: same proposition and stance, different statements."""
+    return (new.proposition == old.proposition and new.statement_id != old.statement_id
+            and new.polarity == old.polarity and compare(new, old) is None)
+

@@ -84,6 +84,8 @@ class Statement(SQLModel, table=True):
     speaker_name: str = Field(max_length=500)
     speaker_surface: str = Field(max_length=500)
     speaker_role: str | None = Field(default=None, max_length=500)
+    # The speaker's institution (watchlist member_of) when the statement was recorded.
+    speaker_institution: str | None = Field(default=None, max_length=500)
     text: str = Field(sa_column=Column(Text, nullable=False))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     start: int
@@ -150,4 +152,6 @@ class Alert(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, index=True)
     message_id: str | None = Field(default=None, max_length=300)
     attempts: int = 0
+    # Failed sends wait before the next try, longer after each failure.
+    next_attempt_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
-from storage.models import Alert, Article, Claim, Conflict, Mention, SourceState, Statement
+from storage.models import Alert, Article, Claim, Conflict, Mention, SourceState, Statement, Support
 
 
 def utcnow() -> datetime:
@@ -97,15 +97,35 @@ def add_mentions(*, session: Session, article_id: int, mentions: Iterable) -> No
                                   end=mention.end))
 
 
-def add_statement(*, session: Session, article_id: int, found) -> int:
-    """Store a detected statement (idempotent per article and offset); returns its id."""
-    return insert_ignore(session=session, model=Statement, keys=["article_id", "start"],
-                         values=dict(article_id=article_id, speaker_id=found.speaker.id,
-                                     speaker_name=found.speaker.name[:500],
-                                     speaker_surface=found.speaker.surface[:500],
-                                     speaker_role=(found.role or None) and found.role[:500],
-                                     text=found.text, sentence=found.sentence,
-                                     start=found.start, end=found.end, said_on=found.said_on))
+def statement_fingerprint(speaker_key: str, text: str) -> str:
+    """Same speaker, same words (case and spacing aside): the same statement, wherever printed."""
+    folded = re.sub(r"\W+", " ", text.casefold()).strip()
+    return hashlib.sha256(f"{speaker_key}|{folded}".encode()).hexdigest()
+
+
+def add_statement(*, session: Session, article_id: int, found,
+                  institution: str | None = None) -> tuple[int, int | None]:
+    """Store a detected statement (idempotent per article and offset).
+
+    Returns (id, original id): the original is an earlier statement with the same speaker and
+    words in another article, of which this one is a republication."""
+    speaker_key = found.speaker.id or found.speaker.name
+    fingerprint = statement_fingerprint(speaker_key, found.text)
+    original = session.exec(
+        select(Statement.id).where(Statement.fingerprint == fingerprint,
+                                   Statement.article_id != article_id,
+                                   Statement.republished_of.is_(None)).order_by(Statement.id)
+    ).first()
+    statement_id = insert_ignore(
+        session=session, model=Statement, keys=["article_id", "start"],
+        values=dict(article_id=article_id, speaker_id=found.speaker.id,
+                    speaker_name=found.speaker.name[:500],
+                    speaker_surface=found.speaker.surface[:500],
+                    speaker_role=(found.role or None) and found.role[:500],
+                    speaker_institution=institution and institution[:500],
+                    text=found.text, sentence=found.sentence, start=found.start, end=found.end,
+                    said_on=found.said_on, fingerprint=fingerprint, republished_of=original))
+    return statement_id, original
 
 
 def add_claim(*, session: Session, statement_id: int, frame) -> int:
@@ -118,11 +138,15 @@ def add_claim(*, session: Session, statement_id: int, frame) -> int:
 
 
 def claims_on(*, session: Session, proposition: str, exclude_article: int) -> list[tuple]:
-    """Recorded (claim, statement, article) rows on a proposition, via the proposition index."""
+    """Recorded (claim, statement, article) rows on a proposition, via the proposition index.
+
+    Republished statements and copied articles are left out: their originals stand for them."""
     query = (select(Claim, Statement, Article)
              .join(Statement, Claim.statement_id == Statement.id)
              .join(Article, Statement.article_id == Article.id)
-             .where(Claim.proposition == proposition, Statement.article_id != exclude_article))
+             .where(Claim.proposition == proposition, Statement.article_id != exclude_article,
+                    Statement.republished_of.is_(None), Article.duplicate_of.is_(None))
+             .order_by(Statement.id))
     return list(session.exec(query).all())
 
 
@@ -138,6 +162,27 @@ def add_conflict(*, session: Session, kind: str, proposition: str, statement_id:
         pair_key=pair_key, kind=kind, proposition=proposition, statement_id=statement_id,
         other_statement_id=other_statement_id, explanation=explanation, detected_at=utcnow()))
     return conflict_id, True
+
+
+def add_support(*, session: Session, proposition: str, statement_id: int,
+                other_statement_id: int) -> bool:
+    """Record that two statements agree; returns whether the pair is new."""
+    low, high = sorted((statement_id, other_statement_id))
+    return insert_ignore(session=session, model=Support, keys=["pair_key"], values=dict(
+        pair_key=f"{low}-{high}", proposition=proposition, statement_id=statement_id,
+        other_statement_id=other_statement_id, detected_at=utcnow())) is not None
+
+
+def dismiss_conflict(*, session: Session, conflict_id: int, reason: str) -> Conflict | None:
+    """Mark a conflict as not a conflict: never alerted again, kept in exports with the reason."""
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        return None
+    conflict.dismissed_reason = reason
+    conflict.dismissed_at = utcnow()
+    session.add(conflict)
+    session.commit()
+    return conflict
 
 
 def add_alert(*, session: Session, conflict_id: int, recipient: str, mode: str,
@@ -181,18 +226,28 @@ def last_digest_sent(*, session: Session, recipient: str) -> datetime | None:
         Alert.recipient == recipient, Alert.mode == "digest")).first()
 
 
+def bind_alerts(*, session: Session, alert_ids: list[int], message_id: str) -> None:
+    """Tie alerts to the message that will carry them, before it is sent."""
+    for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
+        alert.message_id = message_id
+        session.add(alert)
+
+
 def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | None,
-                error: str | None) -> None:
-    """After a send attempt: sent (with its Message-ID) or failed (error kept, retried later)."""
-    now = utcnow()
+                error: str | None, now: datetime | None = None,
+                retry_at: datetime | None = None) -> None:
+    """After a send attempt: sent, or failed (error kept, retried from `retry_at`)."""
+    now = now or utcnow()
     for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
         alert.attempts += 1
+        alert.message_id = message_id
         if error is None:
             alert.sent_at = now
-            alert.message_id = message_id
             alert.last_error = None
+            alert.next_attempt_at = None
         else:
             alert.last_error = error[:2000]
+            alert.next_attempt_at = retry_at
         session.add(alert)
     session.commit()
 
@@ -209,11 +264,35 @@ def conflict_view(*, session: Session, conflict_id: int) -> dict:
 
 
 def statement_view(*, session: Session, statement_id: int) -> dict:
+    """A statement with its article, claims, and every source that printed it (original first)."""
     statement = session.get(Statement, statement_id)
     article = session.get(Article, statement.article_id)
     claims = session.exec(select(Claim).where(Claim.statement_id == statement_id)
                           .order_by(Claim.id)).all()
-    return {"statement": statement, "article": article, "claims": list(claims)}
+    copies = session.exec(
+        select(Statement, Article).join(Article, Statement.article_id == Article.id)
+        .where(Statement.republished_of == statement_id).order_by(Statement.id)).all()
+    sources = [{"article_url": article.url, "source": article.source_id,
+                "published_at": article.published_at}]
+    sources += [{"article_url": a.url, "source": a.source_id, "published_at": a.published_at}
+                for _, a in copies]
+    return {"statement": statement, "article": article, "claims": list(claims),
+            "sources": sources, "institution": statement.speaker_institution}
+
+
+def proposition_timeline(*, session: Session, proposition: str) -> list[dict]:
+    """Every original statement on a proposition, in the order they were made."""
+    rows = session.exec(
+        select(Claim, Statement, Article)
+        .join(Statement, Claim.statement_id == Statement.id)
+        .join(Article, Statement.article_id == Article.id)
+        .where(Claim.proposition == proposition, Statement.republished_of.is_(None),
+               Article.duplicate_of.is_(None))
+        .order_by(Statement.said_on, Statement.id)).all()
+    return [{"statement_id": st.id, "said_on": st.said_on.isoformat() if st.said_on else None,
+             "speaker": st.speaker_name, "role": st.speaker_role, "polarity": c.polarity,
+             "quantity": c.quantity, "place": c.place, "text": st.text, "url": a.url,
+             "source": a.source_id} for c, st, a in rows]
 
 
 def list_articles(*, session: Session, since: datetime | None = None) -> list[Article]:

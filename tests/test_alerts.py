@@ -1,44 +1,55 @@
-"""The outbox against a real SMTP server: exactly-once delivery, outages, hostile text."""
+"""The outbox against a real SMTP server: exactly-once delivery, outages, crashes, hostile text,
+digests and watch filters."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 from alerts import deliver_due
 from alerts.render import render
 from claimwatch.config import Config
 from storage import repository
 from storage.db import engine_for
-from storage.models import Article, Statement
+from storage.models import Alert, Article, Statement
 
 HOSTILE = 'Evil <script>alert(1)</script>\r\nBcc: victim@example.org'
+NOW = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
 
 
-def seed(url: str) -> None:
-    """Two contradicting statements, one conflict and one alert, with a hostile title."""
+def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str = "immediate",
+         historical: bool = False, title: str = HOSTILE) -> list[int]:
+    """Pairs of contradicting statements, a conflict per pair, an alert per conflict."""
     engine = engine_for(url)
+    conflict_ids = []
     with Session(engine) as session:
-        ids = []
-        for n, (speaker, text) in enumerate([("A", "it was used"), ("B", "it was not used")]):
-            article = Article(source_id="s", url=f"http://x.org/{n}", title=HOSTILE,
-                              fetched_at=datetime.now(timezone.utc), text=text + str(n),
-                              fingerprint=str(n))
-            session.add(article)
-            session.flush()
-            statement = Statement(article_id=article.id, speaker_name=speaker,
-                                  speaker_surface=speaker, text=f"<b>{text}</b>",
-                                  sentence=text, start=0, end=5, said_on=date(2021, 3, n + 1))
-            session.add(statement)
-            session.flush()
-            ids.append(statement.id)
-        conflict_id, _ = repository.add_conflict(
-            session=session, kind="contradiction", proposition=HOSTILE, statement_id=ids[1],
-            other_statement_id=ids[0], explanation="B denies what A affirmed.")
-        repository.add_alert(session=session, conflict_id=conflict_id, recipient="a@x.org",
-                             mode="immediate")
+        offset = session.exec(select(Article)).all().__len__()
+        for pair in range(conflicts):
+            ids = []
+            for n, (speaker, text) in enumerate([("A", "it was used"), ("B", "it was not used")]):
+                key = f"{offset}-{pair}-{n}"
+                article = Article(source_id="s", url=f"http://x.org/{key}", title=title,
+                                  fetched_at=NOW, text=f"{text} {key}", fingerprint=key)
+                session.add(article)
+                session.flush()
+                statement = Statement(article_id=article.id, speaker_name=speaker,
+                                      speaker_surface=speaker, text=f"<b>{text}</b>",
+                                      sentence=text, start=0, end=5,
+                                      said_on=date(2021, 3, n + 1))
+                session.add(statement)
+                session.flush()
+                ids.append(statement.id)
+            conflict_id, _ = repository.add_conflict(
+                session=session, kind="contradiction", proposition=f"{HOSTILE} {pair % 2}",
+                statement_id=ids[1], other_statement_id=ids[0],
+                explanation="B denies what A affirmed.")
+            repository.add_alert(session=session, conflict_id=conflict_id, recipient=recipient,
+                                 mode=mode, historical=historical)
+            conflict_ids.append(conflict_id)
         session.commit()
+    return conflict_ids
 
 
 def config_for(url: str, port: int) -> Config:
@@ -48,26 +59,90 @@ def config_for(url: str, port: int) -> Config:
                    "recipients": [{"email": "a@x.org"}]}})
 
 
-def test_smtp_outage_loses_nothing_and_sends_once(tmp_path, mail_capture):
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'alerts.db'}"
+
+
+def test_smtp_outage_loses_nothing_and_sends_once(db, mail_capture):
     from claimwatch.sample_site import free_port
 
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    seed(url)
-    down = deliver_due(config_for(url, free_port()), engine_for(url))
+    seed(db)
+    down = deliver_due(config_for(db, free_port()), engine_for(db), now=NOW)
     assert down.messages == 0 and len(down.failures) == 1 and "a@x.org" in down.failures[0]
     assert mail_capture.messages() == []
-    up = deliver_due(config_for(url, mail_capture.port), engine_for(url))
+    # Retried with backoff: not before the retry time, then once.
+    early = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert early.messages == 0 and early.waiting == 1
+    later = NOW + timedelta(minutes=2)
+    up = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=later)
     assert up.messages == 1 and up.failures == []
-    again = deliver_due(config_for(url, mail_capture.port), engine_for(url))
+    again = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=later)
     assert again.messages == 0
     [message] = mail_capture.messages()
     assert message["Message-ID"].startswith("<claimwatch.")
     assert "\n" not in message["Subject"] and "Bcc" not in message.keys()
     html = message.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;it was" in html
+    text = message.get_body(("plain",)).get_content()
+    assert "claimwatch conflicts dismiss 1 --reason" in text and "Timeline of" in text
+
+
+def test_crash_between_send_and_mark_resends_the_same_message(db, mail_capture, monkeypatch):
+    seed(db)
+    original = repository.mark_alerts
+
+    def crash(**kwargs):
+        raise KeyboardInterrupt("process killed after the SMTP server accepted the message")
+
+    monkeypatch.setattr(repository, "mark_alerts", crash)
+    with pytest.raises(KeyboardInterrupt):
+        deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    monkeypatch.setattr(repository, "mark_alerts", original)
+    seed(db)  # a new alert arrives before the next run: it must not change the lost message
+    report = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert report.messages == 2
+    first, resent, new = mail_capture.messages()
+    assert first["Message-ID"] == resent["Message-ID"] != new["Message-ID"]
+    assert first.get_body(("plain",)).get_content() == resent.get_body(("plain",)).get_content()
+
+
+def test_one_email_per_recipient_groups_conflicts_by_proposition(db, mail_capture):
+    seed(db, conflicts=3)
+    report = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert report.messages == 1 and report.alerts == 3
+    [message] = mail_capture.messages()
+    text = message.get_body(("plain",)).get_content()
+    assert text.count("== Evil") == 2 and text.count("[contradiction]") == 3
+    assert message["Subject"].startswith("[claimwatch] 3 new conflicts: Evil")
+
+
+def test_digests_wait_for_their_day_and_are_marked_historical(db, mail_capture):
+    seed(db, mode="digest", historical=True)
+    config = config_for(db, mail_capture.port)
+    assert deliver_due(config, engine_for(db), now=NOW).messages == 0  # not a digest run
+    assert deliver_due(config, engine_for(db), now=NOW, include_digests=True).messages == 1
+    seed(db, mode="digest", historical=True)
+    soon = NOW + timedelta(hours=3)
+    assert deliver_due(config, engine_for(db), now=soon, include_digests=True).messages == 0
+    next_day = NOW + timedelta(days=1, minutes=1)
+    assert deliver_due(config, engine_for(db), now=next_day, include_digests=True).messages == 1
+    subjects = [m["Subject"] for m in mail_capture.messages()]
+    assert all(s.startswith("[claimwatch] digest: 1 new conflict (historical)") for s in subjects)
+
+
+def test_dismissed_conflicts_are_never_sent(db, mail_capture):
+    [conflict_id] = seed(db)
+    with Session(engine_for(db)) as session:
+        repository.dismiss_conflict(session=session, conflict_id=conflict_id,
+                                    reason="same event, different wording")
+    report = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert report.messages == 0 and mail_capture.messages() == []
+    with Session(engine_for(db)) as session:
+        assert session.exec(select(Alert)).one().sent_at is not None  # settled, not pending
 
 
 def test_rendered_subject_strips_control_characters():
-    groups = [{"proposition": "a\r\nb\x00c", "conflicts": []}]
+    groups = [{"proposition": "a\r\nb\x00c", "conflicts": [], "timeline": []}]
     subject, _, _ = render(groups, digest=False, historical=False)
     assert subject == "[claimwatch] 0 new conflicts: a b c"

@@ -67,7 +67,7 @@ def test_detection_writes_are_idempotent(database_url):
             repository.add_mentions(session=session, article_id=article_id,
                                     mentions=detection.mentions)
             for found in detection.statements:
-                sid = repository.add_statement(session=session, article_id=article_id,
+                sid, _ = repository.add_statement(session=session, article_id=article_id,
                                                found=found)
                 for frame in found.claims:
                     repository.add_claim(session=session, statement_id=sid, frame=frame)
@@ -86,7 +86,7 @@ def test_a_conflict_pair_is_stored_once_whichever_side_is_new(database_url):
         store(session, "http://a/2", text="Another text entirely. " + TEXT)
         ids = session.exec(select(Article.id).order_by(Article.id)).all()
         sids = [repository.add_statement(session=session, article_id=i,
-                                         found=detection.statements[0]) for i in ids]
+                                         found=detection.statements[0])[0] for i in ids]
         first, created = repository.add_conflict(
             session=session, kind="contradiction", proposition="p", statement_id=sids[1],
             other_statement_id=sids[0], explanation="x")

@@ -1,0 +1,140 @@
+"""Conflicts over stored articles: propositions, kinds, support, republications, recipients,
+history, dismissal. Real detection and a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from claimwatch.analysis import analyse_all_pending
+from claimwatch.cli import app
+from claimwatch.config import Config
+from claimwatch.exports import export_rows
+from storage import repository
+from storage.db import engine_for
+from storage.models import Alert, Conflict, Statement, Support
+
+WATCHLIST = [
+    {"id": "shahed", "kind": "weapon", "name": "Shahed-136", "aliases": ["Shahed", "Шахед"]},
+    {"id": "s-300", "kind": "weapon", "name": "S-300", "aliases": ["S-300", "С-300"]},
+    {"id": "iran", "kind": "actor", "name": "Iran", "aliases": ["Iran", "Iranian"]},
+    {"id": "russia", "kind": "actor", "name": "Russia", "aliases": ["Russia", "Russian forces",
+                                                                    "Россия"]},
+    {"id": "iran-mfa", "kind": "actor", "name": "Iranian Foreign Ministry",
+     "aliases": ["Iranian Foreign Ministry"], "member_of": "iran"},
+    {"id": "kanaani", "kind": "actor", "name": "Nasser Kanaani", "aliases": ["Kanaani"],
+     "member_of": "iran-mfa"},
+    {"id": "kirby", "kind": "actor", "name": "John Kirby", "aliases": ["Kirby"]},
+    {"id": "ignat", "kind": "actor", "name": "Yuriy Ihnat", "aliases": ["Ihnat"]},
+]
+
+
+def config(url: str, recipients: list[dict] | None = None) -> Config:
+    return Config.model_validate({
+        "database_url": url, "watchlist": WATCHLIST,
+        "alerts": {"recipients": recipients if recipients is not None else [
+            {"email": "drones@x.org", "watch": ["shahed"]},
+            {"email": "air@x.org", "watch": ["s-300"]}]}})
+
+
+def publish(url: str, path: str, text: str, day: int, source: str = "wire") -> None:
+    with Session(engine_for(url)) as session:
+        repository.store_article(session=session, source_id=source, url=f"http://n.org/{path}",
+                                 title=path, language="en", text=text,
+                                 published_at=datetime(2022, 10, day, tzinfo=timezone.utc))
+
+
+def conflicts(url: str) -> list[dict]:
+    with Session(engine_for(url)) as session:
+        return export_rows("conflicts", session=session)
+
+
+def test_contradiction_support_and_recipient_filters(database_url):
+    cfg = config(database_url)
+    publish(database_url, "a", "Kirby said that Iran supplied Shahed drones to Russia.", 1)
+    publish(database_url, "b", "Ihnat said Iran delivered Shahed drones to Russia.", 2)
+    publish(database_url, "c", "Kanaani denied that Iran supplied Shahed drones to Russia.", 3)
+    report = analyse_all_pending(cfg, engine_for(database_url))
+    found = conflicts(database_url)
+    assert report.conflicts == 2 and report.supports == 1
+    assert {(c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"])
+            for c in found} == {("kanaani", "kirby"), ("kanaani", "ignat")}
+    assert {c["proposition"] for c in found} == {"iran supply shahed"}  # ministry → state
+    assert found[0]["statement"]["institution"] == "Iranian Foreign Ministry"
+    with Session(engine_for(database_url)) as session:
+        assert len(session.exec(select(Support)).all()) == 1
+        alerts = session.exec(select(Alert)).all()
+    assert {a.recipient for a in alerts} == {"drones@x.org"}  # air@x.org watches S-300 only
+    assert all(a.mode == "immediate" and not a.historical for a in alerts)
+
+
+def test_reversal_and_quantity(database_url):
+    cfg = config(database_url)
+    publish(database_url, "a", "Ihnat said Russian forces launched five Shahed drones.", 1)
+    publish(database_url, "b", "Kirby said Russian forces launched twelve Shahed drones.", 2)
+    publish(database_url, "c", "Ihnat said Russian forces never launched Shahed drones.", 3)
+    analyse_all_pending(cfg, engine_for(database_url))
+    kinds = {(c["kind"], c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"])
+             for c in conflicts(database_url)}
+    assert kinds == {("quantity", "kirby", "ignat"), ("reversal", "ignat", "ignat"),
+                     ("contradiction", "ignat", "kirby")}
+    reversal = next(c for c in conflicts(database_url) if c["kind"] == "reversal")
+    assert "same voice changed position" in reversal["explanation"]
+
+
+def test_a_republished_statement_is_one_statement_with_several_sources(database_url):
+    cfg = config(database_url)
+    publish(database_url, "a", "Kirby said that Iran supplied Shahed drones to Russia.", 1)
+    publish(database_url, "b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)
+    # Another outlet prints the denial with its own framing: same speaker, same words.
+    publish(database_url, "c", "Tehran answered quickly. Kanaani denied that Iran supplied "
+            "Shahed drones to Russia.", 4, source="other")
+    analyse_all_pending(cfg, engine_for(database_url))
+    [conflict] = conflicts(database_url)
+    sources = conflict["statement"]["sources"]
+    assert [s["source"] for s in sources] == ["wire", "other"]
+    with Session(engine_for(database_url)) as session:
+        copies = session.exec(select(Statement).where(Statement.republished_of.is_not(None)))
+        assert len(copies.all()) == 1
+
+
+def test_backfilled_conflicts_go_to_historical_digests(database_url):
+    cfg = config(database_url, [{"email": "now@x.org", "mode": "immediate"}])
+    publish(database_url, "a", "Kirby said that Iran supplied Shahed drones to Russia.", 1)
+    publish(database_url, "b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)
+    analyse_all_pending(cfg, engine_for(database_url), historical=True)
+    with Session(engine_for(database_url)) as session:
+        [alert] = session.exec(select(Alert)).all()
+    assert (alert.mode, alert.historical) == ("digest", True)
+
+
+def test_dismissed_conflict_stays_in_exports_and_is_not_raised_again(database_url, tmp_path):
+    path = tmp_path / "cw.yaml"
+    cfg = config(database_url)
+    path.write_text(json.dumps(cfg.model_dump()), encoding="utf-8")
+    publish(database_url, "a", "Kirby said that Iran supplied Shahed drones to Russia.", 1)
+    publish(database_url, "b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)
+    analyse_all_pending(cfg, engine_for(database_url))
+    [conflict] = conflicts(database_url)
+    runner = CliRunner()
+    result = runner.invoke(app, ["conflicts", "dismiss", str(conflict["id"]), "--reason",
+                                 "different deliveries", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    missing = runner.invoke(app, ["conflicts", "dismiss", "999", "--reason", "x",
+                                  "--config", str(path)])
+    assert missing.exit_code == 1
+    with Session(engine_for(database_url)) as session:  # the same article seen again
+        for row in session.exec(select(Statement)).all():
+            repository.mark_detected(session=session, article_id=row.article_id)
+        session.commit()
+    analyse_all_pending(cfg, engine_for(database_url))
+    [again] = conflicts(database_url)
+    assert again["dismissed"] == "different deliveries" and again["id"] == conflict["id"]
+    with Session(engine_for(database_url)) as session:
+        assert len(session.exec(select(Conflict)).all()) == 1
+    shown = runner.invoke(app, ["conflicts", "show", str(conflict["id"]), "--config", str(path)])
+    timeline = json.loads(shown.stdout)["timeline"]
+    assert [t["polarity"] for t in timeline] == ["affirm", "deny"]
