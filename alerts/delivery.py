@@ -63,18 +63,25 @@ def deliver_due(config, engine: Engine, *, now: datetime | None = None,
     modes = ["immediate", "digest"] if include_digests else ["immediate"]
     with Session(engine) as session:
         _bind_messages(session, modes, now, domain)
-        for message_id, alerts in _bound_messages(session, modes).items():
+        message_ids = list(_bound_messages(session, modes))
+    for message_id in message_ids:
+        with Session(engine) as session:
+            # Hold the message's rows while sending: a concurrent delivery waits, then finds
+            # it sent, so two runs at once never mail the same alerts twice.
+            alerts = repository.lock_unsent_message(session=session, message_id=message_id)
+            if not alerts:
+                continue
             waiting = [a for a in alerts if a.next_attempt_at and _aware(a.next_attempt_at) > now]
             if waiting:
                 report.waiting += len(alerts)
                 continue
             live = [a for a in alerts if not _dismissed(session, a.conflict_id)]
+            ids = [a.id for a in alerts]
             if not live:
-                repository.mark_alerts(session=session, alert_ids=[a.id for a in alerts],
-                                       message_id=message_id, error=None, now=now)
+                repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
+                                       error=None, now=now)
                 continue
             error = _send(session, smtp, live, message_id, now)
-            ids = [a.id for a in alerts]
             if error is None:
                 repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
                                        error=None, now=now)
@@ -102,7 +109,7 @@ def _bind_messages(session: Session, modes: list[str], now: datetime, domain: st
                 continue
         repository.bind_alerts(session=session, alert_ids=[a.id for a in alerts],
                                message_id=message_id_for([a.id for a in alerts], domain))
-    session.commit()
+        session.commit()
 
 
 def _bound_messages(session: Session, modes: list[str]) -> dict[str, list]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -227,10 +227,25 @@ def last_digest_sent(*, session: Session, recipient: str) -> datetime | None:
 
 
 def bind_alerts(*, session: Session, alert_ids: list[int], message_id: str) -> None:
-    """Tie alerts to the message that will carry them, before it is sent."""
-    for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
-        alert.message_id = message_id
-        session.add(alert)
+    """Tie still-unbound alerts to the message that will carry them, before it is sent."""
+    session.exec(  # type: ignore[call-overload]
+        update(Alert).where(Alert.id.in_(alert_ids), Alert.message_id.is_(None))
+        .values(message_id=message_id))
+
+
+def lock_unsent_message(*, session: Session, message_id: str) -> list[Alert]:
+    """The unsent alerts of one message, locked until the session ends.
+
+    PostgreSQL locks the rows (other deliveries skip them); SQLite takes its database write
+    lock with a no-op update, so a second delivery waits for this one to commit."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.exec(update(Alert).where(Alert.message_id == message_id)  # type: ignore
+                     .values(attempts=Alert.attempts))
+        query = select(Alert)
+    else:
+        query = select(Alert).with_for_update(skip_locked=True)
+    query = query.where(Alert.message_id == message_id, Alert.sent_at.is_(None)).order_by(Alert.id)
+    return list(session.exec(query).all())
 
 
 def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | None,
