@@ -74,10 +74,14 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
 
 
 def record_source_run(*, session: Session, source_id: str, error: str | None) -> None:
-    state = session.get(SourceState, source_id) or SourceState(source_id=source_id)
-    state.last_run_at = utcnow()
-    state.last_error = error
-    session.add(state)
+    """Remember a source's last run (an upsert: two runs of one source may finish together)."""
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = dict(source_id=source_id, last_run_at=utcnow(), last_error=error)
+    statement = builder(SourceState.__table__).values(**values)
+    session.exec(statement.on_conflict_do_update(  # type: ignore[call-overload]
+        index_elements=["source_id"],
+        set_={"last_run_at": values["last_run_at"], "last_error": error}))
     session.commit()
 
 
