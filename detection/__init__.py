@@ -10,8 +10,18 @@ from datetime import date
 
 from detection.claims import AFFIRM, DENY, ClaimFrame, proposition_key
 from detection.lexicon import Lexicon, default_lexicon
-from detection.mentions import Entity, Matcher, Mention, ancestors, build_matcher, root_of
+from detection.mentions import (
+    Entity,
+    Matcher,
+    Mention,
+    ancestors,
+    build_matcher,
+    build_role_matcher,
+    root_of,
+)
+from detection.roles import title_holders
 from detection.statements import Speaker, StatementFound, find_statements
+from detection.text import normalize
 
 __all__ = [
     "AFFIRM", "DENY", "ClaimFrame", "Detection", "Detector", "Entity", "Lexicon", "Matcher",
@@ -38,13 +48,18 @@ class Detector:
 
     def __init__(self, watchlist: list, lexicon: Lexicon | None = None):
         self.matcher = build_matcher(watchlist)
+        self.role_matcher = build_role_matcher(watchlist)
         self.lexicon = lexicon or default_lexicon()
+        self.title_holders = title_holders(self.matcher.entities, self.lexicon)
 
     @property
     def entities(self) -> dict[str, Entity]:
         return self.matcher.entities
 
     def detect(self, text: str, published_on: date | None = None) -> Detection:
-        mentions = self.matcher.find(text, self.lexicon)
-        statements = find_statements(text, mentions, self.entities, self.lexicon, published_on)
+        norm = normalize(text)
+        mentions = self.matcher.find(text, self.lexicon, norm=norm)
+        roles = self.role_matcher.find(text, norm=norm)
+        statements = find_statements(text, mentions, self.entities, self.lexicon, published_on,
+                                     roles=roles, holders=self.title_holders)
         return Detection(mentions, statements)

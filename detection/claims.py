@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from detection.dates import time_phrase
 from detection.lexicon import Lexicon, Predicate
-from detection.mentions import Entity, Mention, ancestors, root_of
-from detection.text import fold
+from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
+from detection.text import fold_aligned
 
 AFFIRM = "affirm"
 DENY = "deny"
@@ -27,6 +28,7 @@ class ClaimFrame:
     polarity: str
     quantity: int | None = None
     place: str | None = None
+    time: str | None = None  # when, as the statement words it ("on Tuesday", "в ходе войны")
 
     @property
     def proposition(self) -> str:
@@ -34,7 +36,8 @@ class ClaimFrame:
 
     def as_dict(self) -> dict:
         return {"subject": self.subject, "predicate": self.predicate, "object": self.object,
-                "polarity": self.polarity, "quantity": self.quantity, "place": self.place}
+                "polarity": self.polarity, "quantity": self.quantity, "place": self.place,
+                "time": self.time}
 
 
 def proposition_key(subject: str, predicate: str, obj: str) -> str:
@@ -59,109 +62,243 @@ class Context:
 
 
 def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: Lexicon,
-                   context: Context) -> list[ClaimFrame]:
-    """Claim frames for the statement text `content` (which starts at `offset` in the article)."""
-    folded = fold(content)
+                   context: Context, folded: str | None = None) -> list[ClaimFrame]:
+    """Claim frames for the statement text `content` (which starts at `offset` in the article);
+    `folded` is `fold_aligned(content)` when the caller has it already."""
+    folded = folded if folded is not None and len(folded) == len(content) else fold_aligned(content)
     if context.hedged or (lexicon.hedges is not None and lexicon.hedges.search(folded)):
         return []
-    inside = [m for m in mentions if offset <= m.start and m.end <= offset + len(content)]
-    weapons = [m for m in inside if m.kind == "weapon"]
+    inside = [_Span(m, m.start - offset, m.end - offset)
+              for m in mentions_between(mentions, offset, offset + len(content))]
+    weapons = [m for m in inside if m.mention.kind == "weapon"]
     if not weapons:
         return []
     hits = _predicate_hits(folded, lexicon)
-    if not hits:
-        return []
-    speaker_chain = set(ancestors(context.speaker_id, context.entities)) if context.speaker_id else set()
+    reader = _Reader(content, folded, inside, lexicon, context, hits)
     frames: list[ClaimFrame] = []
-    for predicate, position in hits:
-        weapon = min(weapons, key=lambda m: abs(m.start - offset - position))
-        # Who found the remains ("its deminers found fragments") is not who fired the weapon.
-        subject = _subject(content, offset, position, inside, speaker_chain, lexicon, context,
-                           self_reference=predicate.evidence_for is None)
-        negated = _negated(folded, position, lexicon)
-        polarity = DENY if negated != context.denial_verb else AFFIRM
+    taken: set[int] = set()
+    for index, hit in enumerate(hits):
+        for weapon in reader.objects_of(index, taken):
+            frames += reader.frames_for(hit, weapon)
+    when = time_phrase(content, folded, lexicon) if frames else None
+    return _unique([replace(f, time=when) for f in frames] if when else frames)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A mention with offsets relative to the statement text."""
+
+    mention: Mention
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Hit:
+    predicate: Predicate
+    start: int
+    end: int
+
+
+def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
+    strong: list[_Hit] = []
+    weak: list[_Hit] = []
+    if lexicon.predicate_pattern is None:
+        return []
+    for match in lexicon.predicate_pattern.finditer(folded):
+        predicate = lexicon.predicate_groups[match.lastgroup]
+        (weak if predicate.weak else strong).append(_Hit(predicate, match.start(), match.end()))
+    if lexicon.predicate_forms:
+        found = {hit.start for hit in strong + weak}
+        for match in _WORD.finditer(folded):
+            predicate = lexicon.predicate_forms.get(match.group())
+            if predicate is not None and match.start() not in found:
+                (weak if predicate.weak else strong).append(
+                    _Hit(predicate, match.start(), match.end()))
+    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for.
+    breaks = [m.end() for m in lexicon.clause_breaks.finditer(folded)] \
+        if lexicon.clause_breaks is not None else []
+
+    def clause_of(position: int) -> int:
+        return sum(1 for b in breaks if b <= position)
+
+    strong_clauses = {clause_of(hit.start) for hit in strong}
+    weak = [hit for hit in weak if clause_of(hit.start) not in strong_clauses]
+    hits = sorted(strong + weak, key=lambda hit: (hit.start, -hit.end))
+    # One word, one predicate: "destroyed" is not read twice, longer phrases win.
+    kept: list[_Hit] = []
+    for hit in hits:
+        if not kept or hit.start >= kept[-1].end:
+            kept.append(hit)
+    return kept
+
+
+_WORD = re.compile(r"\w+")
+# A weapon this few words before a predicate is what the predicate is about even when an
+# earlier predicate took it as its object: "three Bayraktar drones launched by Ukraine".
+_ATTACHED_WORDS = 3
+# Between two weapons of one list: "S-400 systems and", "«Искандер», «Точка-У» и".
+_COORDINATED = re.compile(r"^[^.;:]{0,25}?(?:,|\band\b|\bor\b|(?<!\w)и(?!\w)|(?<!\w)или(?!\w))[^.;:]{0,20}$")
+
+
+class _Reader:
+    """Reads one statement: clauses, each predicate's weapons, subject and polarity."""
+
+    def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
+                 context: Context, hits: list[_Hit]):
+        self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
+        self.inside, self.hits = inside, hits
+        self.weapons = [m for m in inside if m.mention.kind == "weapon"]
+        self.actors = [m for m in inside if m.mention.kind == "actor"]
+        self.breaks = [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)] \
+            if lexicon.clause_breaks is not None else []
+        self.speaker_chain = set(ancestors(context.speaker_id, context.entities)) \
+            if context.speaker_id else set()
+
+    def clause(self, position: int) -> tuple[int, int]:
+        """The clause around `position`; a break followed by a weapon ("S-400 systems and
+        Iskander complexes") does not end it."""
+        start, end = 0, len(self.folded)
+        for b_start, b_end in self.breaks:
+            if b_end <= position:
+                start = b_end
+            elif b_start >= position:
+                if any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
+                       for w in self.weapons):
+                    continue
+                end = b_start
+                break
+        return start, end
+
+    def objects_of(self, index: int, taken: set[int]) -> list[_Span]:
+        hit = self.hits[index]
+        start, end = self.clause(hit.start)
+        following = self.hits[index + 1].start if index + 1 < len(self.hits) else len(self.folded)
+        after: list[_Span] = []
+        for weapon in (w for w in self.weapons if hit.end <= w.start < min(end, following)):
+            # The first weapon after the predicate, and those listed with it ("S-400 systems
+            # and Iskander complexes"), not one further on ("a Patriot launcher ... with a Kinzhal").
+            if after and not _COORDINATED.match(self.folded[after[-1].end : weapon.start]):
+                break
+            after.append(weapon)
+        if after:
+            taken.update(w.start for w in after)
+            return after
+
+        def can_take(weapon: _Span) -> bool:
+            if len(self.folded[weapon.end : hit.start].split()) <= _ATTACHED_WORDS:
+                return True  # "three Bayraktar drones launched by Ukraine"
+            if weapon.start in taken:
+                return False
+            return weapon.start >= start or not any(
+                weapon.end <= h.start < hit.start for h in self.hits)
+
+        before = [w for w in self.weapons if w.end <= hit.start and can_take(w)]
+        return [before[-1]] if before else []
+
+    def frames_for(self, hit: _Hit, weapon: _Span) -> list[ClaimFrame]:
+        predicate = hit.predicate
+        negated = self.negated(hit, weapon)
+        polarity = DENY if negated else AFFIRM
         # "not a single missile" counts nothing: a denial carries no quantity.
-        quantity = None if negated else _quantity(folded, weapon.start - offset, lexicon)
-        place = _place(content, weapon.end - offset)
+        quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon)
+        place = _place(self.content, weapon.end)
+        entity = weapon.mention.entity
+        subject = self.subject(hit)
         if predicate.evidence_for:
-            # Evidence (remains found) says the weapon was used, whatever the negation around it.
-            if subject:
-                frames.append(ClaimFrame(subject, predicate.evidence_for, weapon.entity,
-                                         AFFIRM if not negated else DENY, quantity, place))
-            continue
+            # Remains found say the weapon was used; who found them is not who fired it.
+            return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity, place)] \
+                if subject else []
         if predicate.intransitive:
-            frames.append(ClaimFrame(weapon.entity, predicate.name, weapon.entity, polarity,
-                                     quantity, place))
+            frames = [ClaimFrame(entity, predicate.name, entity, polarity, quantity, place)]
             if predicate.implies and subject:
-                frames.append(ClaimFrame(subject, predicate.implies, weapon.entity, AFFIRM,
-                                         quantity, place))
-            continue
-        if subject:
-            frames.append(ClaimFrame(subject, predicate.name, weapon.entity, polarity, quantity,
-                                     place))
-    return _unique(frames)
+                frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
+                                         place))
+            return frames
+        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity, place)] \
+            if subject else []
+
+    def negated(self, hit: _Hit, weapon: _Span) -> bool:
+        """Negations in the predicate's clause before it, and between it and its object, counted:
+        an even number cancels out. Russian negative concord ("ни один ... не") counts once;
+        a denial phrase ("it is not true that") and a denial verb turn the result around."""
+        lexicon, folded = self.lexicon, self.folded
+        start, _ = self.clause(hit.start)
+        flips = int(self.context.denial_verb) + int(hit.predicate.negative)
+        masked: list[tuple[int, int]] = []
+        if lexicon.denial_phrases is not None:
+            for match in lexicon.denial_phrases.finditer(folded, 0, hit.start):
+                masked.append((match.start(), match.end()))
+                flips += denies_what_follows(folded, match)
+        regions = [(start, hit.start)]
+        if weapon.start >= hit.end:
+            regions.append((hit.end, weapon.start))
+        plain = concord = 0
+        for lo, hi in regions:
+            if lexicon.negations is not None:
+                plain += sum(1 for m in lexicon.negations.finditer(folded, lo, hi)
+                             if not any(a <= m.start() < b for a, b in masked))
+            if lexicon.negative_concord is not None:
+                concord += len(lexicon.negative_concord.findall(folded, lo, hi))
+        count = plain if plain else min(concord, 1)
+        return (count + flips) % 2 == 1
+
+    def subject(self, hit: _Hit) -> str | None:
+        """Who did it: the agent after "by", the actor before the predicate in its clause,
+        (in Russian) one after it, the speaker's side, or an actor from the sentences before."""
+        entities, predicate = self.context.entities, hit.predicate
+        start, end = self.clause(hit.start)
+        actors = [a for a in self.actors if not self._after_preposition(a)]
+        agent = re.match(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?", self.folded[hit.end:])
+        if agent:
+            at = hit.end + agent.end()
+            for actor in self.actors:
+                if actor.start == at:
+                    return root_of(actor.mention.entity, entities)
+        before = [a for a in actors if start <= a.start and a.end <= hit.start]
+        if before:
+            return root_of(before[-1].mention.entity, entities)
+        # Russian word order lets the subject follow its verb ("ударили армянские военные").
+        after = [a for a in actors if hit.end <= a.start < end and _is_cyrillic(a.mention.surface)
+                 and len(self.folded[hit.end : a.start].split()) <= 1]
+        if after:
+            return root_of(after[0].mention.entity, entities)
+        speaker = self.context.speaker_id
+        own_words = self.lexicon.first_person is not None and self.lexicon.first_person.search(
+            self.folded, start, hit.start)
+        # "denied supplying ...", "заявили, что выпустили ...": the speaker did it.
+        opens = not self.folded[:hit.start].strip(" ,\"'«»“”„")
+        if speaker and predicate.evidence_for is None and (
+                own_words or opens or predicate.speaker_side):
+            return root_of(speaker, entities)
+        for mention in reversed(self.context.preceding_actors):
+            if mention.entity not in self.speaker_chain:
+                return root_of(mention.entity, entities)
+        return None
+
+    def _after_preposition(self, actor: _Span) -> bool:
+        words = self.folded[max(0, actor.start - 30) : actor.start].split()
+        while words and words[-1] in _DETERMINERS:
+            words.pop()
+        return bool(words) and words[-1].strip("\"'«„(") in self.lexicon.non_subject_prepositions
 
 
-def _predicate_hits(folded: str, lexicon: Lexicon) -> list[tuple[Predicate, int]]:
-    strong: list[tuple[Predicate, int]] = []
-    weak: list[tuple[Predicate, int]] = []
-    for predicate in lexicon.predicates:
-        match = predicate.pattern.search(folded)
-        if match:
-            (weak if predicate.weak else strong).append((predicate, match.start()))
-    return sorted(strong or weak, key=lambda hit: hit[1])
+# Skipped when looking for the preposition before a name: "from the United States".
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her"}
 
 
-def _clause_start(folded: str, position: int, lexicon: Lexicon) -> int:
-    start = 0
-    if lexicon.clause_breaks is not None:
-        for match in lexicon.clause_breaks.finditer(folded, 0, position):
-            start = match.end()
-    return start
+# A denial phrase scopes over what follows only through a complementizer: "it is not true
+# that ...", "неправда, будто ..."; "his claims were false and that ..." denies nothing after.
+_COMPLEMENTIZER = re.compile(r"\s*,?\s*(?:that|что|будто|как будто|чтобы)(?!\w)")
 
 
-def _negated(folded: str, position: int, lexicon: Lexicon) -> bool:
-    """A negation cue between the start of the predicate's clause and the predicate."""
-    if lexicon.negations is None:
-        return False
-    start = _clause_start(folded, position, lexicon)
-    # "ни один X ... не применялся" and "not a single X was used": the cue opens the clause,
-    # so a negation right at the clause start counts even if a comma sits inside the quote.
-    return lexicon.negations.search(folded, start, position) is not None
+def denies_what_follows(folded: str, match: re.Match[str]) -> bool:
+    """Whether a denial phrase found in `folded` denies the clause after it."""
+    return _COMPLEMENTIZER.match(folded, match.end()) is not None
 
 
-def _subject(content: str, offset: int, position: int, inside: list[Mention],
-             speaker_chain: set[str], lexicon: Lexicon, context: Context,
-             self_reference: bool = True) -> str | None:
-    # An actor named in the statement is its subject, even the speaker's own side ("our
-    # forces", "Armenian forces" from an Armenian official); only the speaker is left out.
-    actors = [m for m in inside if m.kind == "actor" and m.entity != context.speaker_id]
-    if actors:
-        return root_of(_agent(content, offset, position, actors).entity, context.entities)
-    folded = fold(content)
-    if self_reference and context.speaker_id and lexicon.first_person is not None \
-            and lexicon.first_person.search(folded):
-        return root_of(context.speaker_id, context.entities)
-    for mention in reversed(context.preceding_actors):
-        if mention.entity not in speaker_chain:
-            return root_of(mention.entity, context.entities)
-    return None
-
-
-# "was used by Armenia": the actor after a passive "by" is the agent wherever it stands.
-_PASSIVE_BY = re.compile(r"(?<!\w)by\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _agent(content: str, offset: int, position: int, actors: list[Mention]) -> Mention:
-    """The actor doing the predicate: a passive agent, else the nearest actor before the
-    predicate ("Iran supplied drones to Russia"), else the nearest after it."""
-    for mention in actors:
-        if _PASSIVE_BY.search(content[max(0, mention.start - offset - 12) : mention.start - offset]):
-            return mention
-    before = [m for m in actors if m.start - offset < position]
-    if before:
-        return max(before, key=lambda m: m.start)
-    return min(actors, key=lambda m: m.start)
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in text)
 
 
 def _quantity(folded: str, weapon_start: int, lexicon: Lexicon) -> int | None:

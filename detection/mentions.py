@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import ahocorasick
 
 from detection.lexicon import Lexicon
 from detection.text import WORD, Normalized, fold, normalize
+from detection.transliteration import spelling_variants
 
 # Endings a name may take in running text without being listed. Cyrillic: Russian case and
 # number endings; Latin: English plural/possessive and Azerbaijani case/plural suffixes.
 _CYRILLIC_ENDINGS = sorted({
     "а", "я", "у", "ю", "ом", "ем", "ой", "ей", "е", "ы", "и", "ов", "ев", "ам", "ям", "ами",
     "ями", "ах", "ях", "ым", "им", "ого", "его", "ому", "ему", "ых", "их", "ыми", "ими", "ая",
-    "яя", "ую", "юю", "ое", "ее", "ые", "ие", "ий", "ый", "ию", "ия", "ии", "ием",
+    "яя", "ую", "юю", "ое", "ее", "ые", "ие", "ий", "ый", "ию", "ия", "ии", "ием", "ией",
 }, key=len, reverse=True)
 _LATIN_ENDINGS = sorted({
     "s", "es", "'s", "'", "ın", "in", "un", "ün", "nın", "nin", "nun", "nün", "ı", "i", "u",
@@ -79,6 +81,7 @@ class Entity:
     name: str
     member_of: str | None = None
     context: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,16 @@ class Mention:
 class Matcher:
     """Finds watchlist entities in text; build once per watchlist, reuse for every article."""
 
-    def __init__(self, entities: list[Entity], aliases: dict[str, list[str]]):
+    def __init__(self, entities: list[Entity], aliases: dict[str, list[str]],
+                 transliterate: bool = True):
         self.entities = {e.id: e for e in entities}
         self._automaton = ahocorasick.Automaton()
         patterns: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         for entity_id, names in aliases.items():
-            for alias in names:
+            spellings = [fold(alias) for alias in names]
+            if transliterate:
+                spellings += [v for alias in list(spellings) for v in spelling_variants(alias)]
+            for alias in dict.fromkeys(spellings):
                 compiled = alias_pattern(alias)
                 if compiled is None:
                     continue
@@ -110,11 +117,13 @@ class Matcher:
             self._automaton.make_automaton()
         self._empty = not patterns
 
-    def find(self, text: str, lexicon: Lexicon | None = None) -> list[Mention]:
-        """Non-overlapping mentions, longest first, with offsets into `text`."""
+    def find(self, text: str, lexicon: Lexicon | None = None,
+             norm: Normalized | None = None) -> list[Mention]:
+        """Non-overlapping mentions, longest first, with offsets into `text` (`norm` is
+        `normalize(text)` when the caller has it already)."""
         if self._empty or not text:
             return []
-        norm = normalize(text)
+        norm = norm if norm is not None and norm.original is text else normalize(text)
         found: list[tuple[int, int, str]] = []
         for end_index, (length, entries) in self._automaton.iter(norm.text):
             start = end_index + 1 - length
@@ -126,7 +135,9 @@ class Matcher:
                     found.append((match.start(), match.end(), entity_id))
         mentions = self._resolve_overlaps(found, norm)
         if lexicon is not None:
-            mentions = [m for m in mentions if not self._is_personal_name(m, text, lexicon)]
+            mentions = [m for m in mentions
+                        if not self._is_personal_name(m, text, lexicon)
+                        and self._has_context(m, text, mentions)]
         return mentions
 
     def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized) -> list[Mention]:
@@ -144,29 +155,67 @@ class Matcher:
         return mentions
 
     def _is_personal_name(self, mention: Mention, text: str, lexicon: Lexicon) -> bool:
-        """A weapon alias followed by a capitalised word with no weapon cue is a person's name."""
-        if mention.kind != "weapon":
+        """A weapon alias followed by a surname-like word with no weapon cue is a person's name
+        ("Iskander Aliyev", "Orlan Sydorenko"); designations ("Bayraktar TB2") are not."""
+        if mention.kind != "weapon" or not _is_plain_word(mention.surface):
             return False
-        entity = self.entities[mention.entity]
-        window = fold(text[max(0, mention.start - 200) : mention.end + 200])
-        if entity.context:
-            return not any(fold(word) in window for word in entity.context)
-        after = text[mention.end : mention.end + 40]
-        follower = re.match(r"\s+(\w[\w'-]*)", after)
-        if not follower or not follower.group(1)[0].isupper():
+        follower = _FOLLOWER.match(text, mention.end)
+        if not follower:
             return False
         next_word = fold(follower.group(1))
         if lexicon.weapon_cues is not None and lexicon.weapon_cues.fullmatch(next_word):
             return False
         return True
 
+    def _has_context(self, mention: Mention, text: str, mentions: list[Mention]) -> bool:
+        """An alias that is also an ordinary word counts only with a context word or another
+        weapon nearby; designations and multi-word forms need none."""
+        entity = self.entities[mention.entity]
+        if not entity.context or not _is_plain_word(mention.surface):
+            return True
+        lo, hi = max(0, mention.start - _CONTEXT_REACH), mention.end + _CONTEXT_REACH
+        window = fold(text[lo:hi])
+        if any(fold(word) in window for word in entity.context):
+            return True
+        return any(m.kind == "weapon" and m.entity != mention.entity and lo <= m.start < hi
+                   and (not self.entities[m.entity].context or not _is_plain_word(m.surface))
+                   for m in mentions)
+
+
+# A capitalised word with lower-case letters after it: a surname, not a designation ("TB2").
+_FOLLOWER = re.compile(r"[ \t]+([A-ZА-ЯЁƏÇŞÖÜĞİԱ-Ֆ][a-zа-яёəçşöüğıա-ֆ'’-]+)(?!\w)")
+_CONTEXT_REACH = 200
+
+
+def _is_plain_word(surface: str) -> bool:
+    return not any(char.isdigit() or char in "- " for char in surface)
+
+
+def mentions_between(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions (sorted by start, not overlapping) that lie inside [start, end)."""
+    first = bisect_left(mentions, start, key=_start_of)
+    last = bisect_left(mentions, end, lo=first, key=_start_of)
+    return [m for m in mentions[first:last] if m.end <= end]
+
+
+def _start_of(mention: Mention) -> int:
+    return mention.start
+
 
 def build_matcher(watchlist: list) -> Matcher:
     """A Matcher over config watchlist items (each has id, kind, name, aliases, member_of)."""
-    entities = [Entity(w.id, w.kind, w.name, w.member_of, tuple(getattr(w, "context", ()) or ()))
+    entities = [Entity(w.id, w.kind, w.name, w.member_of, tuple(getattr(w, "context", ()) or ()),
+                       tuple(getattr(w, "roles", ()) or ()))
                 for w in watchlist]
     aliases = {w.id: list(dict.fromkeys([w.name, *w.aliases])) for w in watchlist}
     return Matcher(entities, aliases)
+
+
+def build_role_matcher(watchlist: list) -> Matcher:
+    """A Matcher over the roles of watchlist actors ("Armenia's prime minister")."""
+    entities = [Entity(w.id, w.kind, w.name, w.member_of) for w in watchlist]
+    roles = {w.id: list(getattr(w, "roles", ()) or ()) for w in watchlist}
+    return Matcher(entities, {k: v for k, v in roles.items() if v}, transliterate=False)
 
 
 def ancestors(entity_id: str, entities: dict[str, Entity]) -> list[str]:

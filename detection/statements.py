@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from detection.claims import ClaimFrame, Context, extract_claims
+from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
+from detection.dates import statement_date
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, Mention
-from detection.text import Sentence, find_quotes, fold, split_sentences
+from detection.mentions import Entity, Mention, mentions_between
+from detection.roles import resolve_title, title_holders
+from detection.text import Sentence, find_quotes, fold, fold_aligned, split_sentences
 
 # A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков").
 _NAME = re.compile(r"(?<!\w)(?:[A-ZА-ЯЁԱ-Ֆ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-Ֆ][\w'’-]+")
@@ -54,24 +56,81 @@ class StatementFound:
 
 
 def find_statements(text: str, mentions: list[Mention], entities: dict[str, Entity],
-                    lexicon: Lexicon, published_on: date | None = None) -> list[StatementFound]:
-    """Every attributed statement in `text`, with its speaker and claim frames."""
+                    lexicon: Lexicon, published_on: date | None = None,
+                    roles: list[Mention] | None = None,
+                    holders: dict | None = None) -> list[StatementFound]:
+    """Every attributed statement in `text`, with its speaker and claim frames.
+
+    `roles` are mentions of actors by role ("Armenia's prime minister"): they stand for the
+    actor as a speaker, unless the text makes the holder a former one."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
+    folded_text = fold_aligned(text)
+    sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
+    holders = holders if holders is not None else title_holders(entities, lexicon)
+    role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
     for sentence in split_sentences(text):
-        found = _statement_in(sentence, text, mentions, entities, lexicon, last_speaker)
-        if found is None:
+        if sentence.paragraph in sidebar_paragraphs:
             continue
-        found.said_on = published_on
+        folded = folded_text[sentence.start : sentence.end]
+        def by_title(before_verb: str, sentence: Sentence = sentence) -> Speaker | None:
+            mentioned = {m.entity for m in mentions if m.start < sentence.end}
+            resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon)
+            if resolved is None:
+                return None
+            entity_id, written = resolved
+            end = sentence.start + len(before_verb.rstrip())
+            return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
+
+        found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
+                              role_mentions, by_title)
+        if found is None:
+            _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
+            continue
+        found.said_on = statement_date(folded, published_on, lexicon)
         statements.append(found)
         last_speaker[sentence.paragraph] = found.speaker
     return statements
 
 
-def _statement_in(sentence: Sentence, text: str, mentions: list[Mention],
+def _sidebar_paragraphs(folded_text: str, lexicon: Lexicon) -> set[int]:
+    """Paragraphs that are related-story links or "read also" boxes, not the article."""
+    if lexicon.sidebar_markers is None:
+        return set()
+    return {index for index, line in enumerate(folded_text.split("\n"))
+            if lexicon.sidebar_markers.match(line.strip())}
+
+
+def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
+    """"the former prime minister of Armenia": the role's holder is not the one in office."""
+    if lexicon.former_markers is None:
+        return False
+    before = fold(text[max(0, role.start - 25) : role.start])
+    words = before.replace("-", " - ").split()[-2:]
+    return any(lexicon.former_markers.fullmatch(w) for w in words)
+
+
+def _remember_subject(sentence: Sentence, mentions: list[Mention], entities: dict[str, Entity],
+                      roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
+    """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
+    following "he said" refers to, when nobody has spoken yet in the paragraph."""
+    if sentence.paragraph in last_speaker:
+        return
+    candidates = _speaker_candidates(sentence, _local(mentions, sentence), entities,
+                                     _local(roles, sentence))
+    # Only the sentence's opening words are its subject; a name further on may be an object.
+    if candidates and candidates[0].start - sentence.start <= 4:
+        last_speaker[sentence.paragraph] = candidates[0]
+
+
+def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
+    return mentions_between(mentions, sentence.start, sentence.end)
+
+
+def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
                   entities: dict[str, Entity], lexicon: Lexicon,
-                  last_speaker: dict[int, Speaker]) -> StatementFound | None:
-    folded = fold(sentence.text)
+                  last_speaker: dict[int, Speaker],
+                  roles: list[Mention], by_title=None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -80,11 +139,11 @@ def _statement_in(sentence: Sentence, text: str, mentions: list[Mention],
         return not any(s <= pos < e for s, e in quotes)
 
     phrase = _first(lexicon.source_phrases, folded, outside)
-    verb = _first(lexicon.speech_verbs, folded, outside)
+    verb = _first_verb(lexicon, folded, outside)
     if phrase is None and verb is None:
         return None
-    local = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
-    candidates = _speaker_candidates(sentence, local, entities)
+    local = _local(mentions, sentence)
+    candidates = _speaker_candidates(sentence, local, entities, _local(roles, sentence))
     if phrase is not None and (verb is None or phrase.start() <= verb.start()):
         # The source is named between the phrase and the next comma: "According to ANAMA, ...".
         comma = sentence.text.find(",", phrase.end())
@@ -94,14 +153,16 @@ def _statement_in(sentence: Sentence, text: str, mentions: list[Mention],
             return None
         content_start, content_end = _content_for_source_phrase(sentence, phrase, speaker)
         denial = False
+        verb_end_at = content_start
     else:
         assert verb is not None
         verb_at = sentence.start + verb.start()
         speaker = _speaker_for_verb(sentence, verb, candidates, quotes, folded, lexicon,
-                                    last_speaker)
+                                    last_speaker, by_title)
         if speaker is None:
             return None
         content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at)
+        verb_end_at = sentence.start + verb.end()
         denial = lexicon.denial_verbs is not None and bool(
             lexicon.denial_verbs.fullmatch(verb.group(0)))
     content = text[content_start:content_end]
@@ -110,16 +171,43 @@ def _statement_in(sentence: Sentence, text: str, mentions: list[Mention],
         return None
     content_start += content.find(stripped)
     content_end = content_start + len(stripped)
+    # "said it was not true that ...": the denial stands between the verb and what is denied.
+    lead = fold_aligned(text[verb_end_at:content_start]) if verb_end_at < content_start else ""
+    if lead and lexicon.denial_phrases is not None and any(
+            denies_what_follows(lead, m) for m in lexicon.denial_phrases.finditer(lead)):
+        denial = not denial
     hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
                       hedged=hedged)
-    claims = extract_claims(stripped, content_start, mentions, lexicon, context)
+    rel = content_start - sentence.start
+    claims = extract_claims(stripped, content_start, mentions, lexicon, context,
+                            folded=folded[rel : rel + len(stripped)])
+    named_by_role = any(r.start == speaker.start and r.end == speaker.end
+                        for r in _local(roles, sentence))
+    # Named by a title in this sentence ("the ministry's spokesman"): the title is the role.
+    titled = sentence.start <= speaker.start and speaker not in candidates
+    role = _role(sentence, speaker, lexicon) or (
+        speaker.surface if named_by_role or titled else None)
     return StatementFound(
-        speaker=speaker, role=_role(sentence, speaker, lexicon), text=stripped,
+        speaker=speaker, role=role, text=stripped,
         start=content_start, end=content_end, sentence=sentence.text, said_on=None,
         claims=claims,
     )
+
+
+def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
+    """The first speech verb outside quotes that is a verb ("the claims that" is a noun)."""
+    if lexicon.speech_verbs is None:
+        return None
+    for match in lexicon.speech_verbs.finditer(folded):
+        if not outside(match.start()):
+            continue
+        previous = folded[: match.start()].split()[-1:]
+        if previous and previous[0].strip("\"'«„(") in lexicon.noun_markers:
+            continue
+        return match
+    return None
 
 
 def _first(pattern: re.Pattern[str] | None, folded: str, outside) -> re.Match[str] | None:
@@ -131,11 +219,16 @@ def _first(pattern: re.Pattern[str] | None, folded: str, outside) -> re.Match[st
     return None
 
 
-def _speaker_candidates(sentence: Sentence, local: list[Mention],
-                        entities: dict[str, Entity]) -> list[Speaker]:
-    """Watchlist actors in the sentence, plus names as written that are not on the watchlist."""
-    speakers = [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
-                for m in local if m.kind == "actor"]
+def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
+                        roles: list[Mention] = ()) -> list[Speaker]:
+    """Watchlist actors in the sentence (by name or role), plus names as written that are not
+    on the watchlist."""
+    speakers = [Speaker(r.entity, entities[r.entity].name, r.surface, r.start, r.end)
+                for r in roles]
+    # A role outranks the names inside it ("Armenia" in "Armenia's prime minister").
+    speakers += [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
+                 for m in local if m.kind == "actor"
+                 and not any(r.start <= m.start and m.end <= r.end for r in roles)]
     for match in _NAME.finditer(sentence.text):
         words = match.group(0).split()
         while words and fold(words[0]) in _NOT_NAMES:
@@ -160,9 +253,15 @@ def _first_after(candidates: list[Speaker], position: int, limit: int) -> Speake
     return None
 
 
+# ", the former head of the service, " between a name and its verb: an apposition.
+_APPOSITION = re.compile(r"^\s*,[^,]{2,150},\s*$")
+# What may stand between a subject and its verb: a date or adverb, but no clause.
+_SHORT_GAP = re.compile(r"^[^,;:.!?\"«»“”]{0,30}$")
+
+
 def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
                       quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
-                      last_speaker: dict[int, Speaker]) -> Speaker | None:
+                      last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
     verb_at = sentence.start + verb.start()
     verb_end = sentence.start + verb.end()
 
@@ -170,29 +269,66 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
         rel = s.start - sentence.start
         return not any(qs <= rel < qe for qs, qe in quotes)
 
-    usable = [c for c in candidates if outside(c)]
-    quote_before_verb = any(qe <= verb.start() for _, qe in quotes)
+    usable = [c for c in candidates if outside(c) and not _owns_the_speaker(c, sentence, lexicon)]
     after = _first_after(usable, verb_end, limit=40)
-    if quote_before_verb and after is not None:
-        return after  # «...», — заявил Конашенков.  /  "...", said the spokesman Ivanov.
+    lead_in = sentence.text[: verb.start()].rstrip()
+    quote_before_verb = any(qe <= verb.start() for _, qe in quotes)
+    # «...», — заявил Конашенков. / "...", said Ihnat.
+    if after is not None and quote_before_verb:
+        return after
     before = [c for c in usable if c.end <= verb_at]
     pronoun = _pronoun_before(folded, verb.start(), lexicon)
     if pronoun is not None and (not before or before[-1].end < sentence.start + pronoun):
         return last_speaker.get(sentence.paragraph) or last_speaker.get(sentence.paragraph - 1)
+    # "the ministry's spokesman said": a title right before the verb, held by one actor,
+    # unless it is part of a name or role found already ("Armenia's prime minister").
+    titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
+    if titled is not None and (not before or titled.start >= before[-1].end):
+        return titled
+    subject = _adjacent_subject(before, sentence, verb_at)
+    if subject is not None:
+        return subject
+    # "..., сообщил Хикмет Гаджиев." / "..., said the ministry's spokesman Ivanov."
+    if after is not None and lead_in.endswith((",", "—", "–", "-")):
+        return after
     if before:
-        # The subject of the speech verb: the first candidate of the nearest run of names
-        # before it ("Igor Konashenkov, spokesman of the Russian MoD, said").
-        return _subject_of(before, sentence, folded)
-    return after
+        return _subject_of(before, sentence)
+    # A name after the verb with no comma or quote before it is what was said about, not who
+    # said it ("the spokeswoman said Armenian forces fired").
+    return None
 
 
-def _subject_of(before: list[Speaker], sentence: Sentence, folded: str) -> Speaker:
-    """The grammatical subject among names before the verb: the one not inside an apposition."""
+def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """"Pashinyan's spokeswoman said": the one who spoke is the spokeswoman, not Pashinyan."""
+    if not candidate.surface.endswith(("'s", "’s", "'", "’")) or lexicon.titles is None:
+        return False
+    rel = candidate.end - sentence.start
+    following = sentence.text[rel : rel + 40].split()[:3]
+    # A capitalised title word is part of an institution's name ("Ukraine's General Staff").
+    return any(word[:1].islower() and lexicon.titles.fullmatch(fold(word.strip(",")))
+               for word in following)
+
+
+def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int) -> Speaker | None:
+    """The name right before the verb, or the one an apposition separates from it
+    ("Igor Ivanov, the former head of X, said")."""
+    def gap(candidate: Speaker) -> str:
+        return sentence.text[candidate.end - sentence.start : verb_at - sentence.start]
+
+    if not before:
+        return None
+    if _SHORT_GAP.match(gap(before[-1])):
+        return before[-1]
+    for candidate in reversed(before):
+        if _APPOSITION.match(gap(candidate)):
+            return candidate
+    return None
+
+
+def _subject_of(before: list[Speaker], sentence: Sentence) -> Speaker:
     for candidate in before:
-        rel = candidate.start - sentence.start
-        prefix = folded[:rel]
-        # Inside ", the former head of X," the comma count before the name is odd.
-        if prefix.count(",") % 2 == 0:
+        # Outside any ", ... ," apposition, the comma count before the name is even.
+        if sentence.text[: candidate.start - sentence.start].count(",") % 2 == 0:
             return candidate
     return before[0]
 
@@ -239,15 +375,15 @@ def _preceding_actors(text: str, mentions: list[Mention], sentence: Sentence,
     paragraph_start = text.rfind("\n", 0, sentence.start)
     previous_start = text.rfind("\n", 0, max(0, paragraph_start))
     window_start = max(0, previous_start)
-    return [m for m in mentions if m.kind == "actor" and window_start <= m.start
-            and m.end <= sentence.start]
+    return [m for m in mentions_between(mentions, window_start, sentence.start)
+            if m.kind == "actor"]
 
 
 def _role(sentence: Sentence, speaker: Speaker, lexicon: Lexicon) -> str | None:
     """The role the text gives the speaker here: an apposition or a title before the name."""
     rel_end = speaker.end - sentence.start
     rest = sentence.text[rel_end:]
-    apposition = re.match(r"\s*,\s*([^,]{3,120}?)\s*,", rest)
+    apposition = re.match(r"\s*,\s*([^,]{3,120}?)\s*(?:,|\.?$)", rest)
     if apposition and lexicon.titles is not None and lexicon.titles.search(
             fold(apposition.group(1))):
         return apposition.group(1).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 # Characters folded beyond NFKC + casefold, so one alias spelling matches the common variants.
 _FOLD = {
@@ -23,7 +24,7 @@ class Normalized:
     """Folded text plus, for each folded character, the index of the original character."""
 
     text: str
-    origin: list[int]
+    origin: list[int] | range
     original: str
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -33,6 +34,7 @@ class Normalized:
         return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
 
 
+@cache
 def fold_char(char: str) -> str:
     if char in _FOLD:
         return _FOLD[char]
@@ -40,19 +42,35 @@ def fold_char(char: str) -> str:
     return _FOLD.get(folded, folded)
 
 
+@cache
+def _aligned_char(char: str) -> str:
+    folded = fold_char(char)
+    if len(folded) == 1:
+        return folded
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
 def normalize(text: str) -> Normalized:
     """Fold case, compatibility forms, quotes, dashes and ё, keeping offsets into `text`."""
-    out: list[str] = []
+    pieces = list(map(fold_char, text))
+    folded = "".join(pieces)
+    if set(map(len, pieces)) <= {1}:
+        return Normalized(folded, range(len(text)), text)  # the common case: one for one
     origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = fold_char(char)
-        out.append(folded)
-        origin.extend([index] * len(folded))
-    return Normalized("".join(out), origin, text)
+    for index, piece in enumerate(pieces):
+        origin.extend([index] * len(piece))
+    return Normalized(folded, origin, text)
 
 
 def fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
+    return "".join(map(fold_char, text))
+
+
+def fold_aligned(text: str) -> str:
+    """`fold`, but one character for one, so positions in the result are positions in `text`
+    (a character that folds to several, or to none, is only lower-cased)."""
+    return "".join(map(_aligned_char, text))
 
 
 WORD = re.compile(r"\w+(?:['-]\w+)*", re.UNICODE)
@@ -94,8 +112,10 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _inside_quote(fragment: str) -> bool:
-    opened = fragment.count("«") + fragment.count("“")
-    closed = fragment.count("»") + fragment.count("”")
+    # „…“ is one pair (Russian inner quotes): its “ closes, it does not open.
+    low_pairs = min(fragment.count("„"), fragment.count("“"))
+    opened = fragment.count("«") + fragment.count("„") + fragment.count("“") - low_pairs
+    closed = fragment.count("»") + fragment.count("”") + low_pairs
     return opened > closed
 
 
@@ -111,10 +131,13 @@ def _add_sentence(out: list[Sentence], line: str, start: int, end: int, offset: 
 
 
 _PAIRS = {"«": "»", "“": "”", "„": "“"}
+_ANY_QUOTE = re.compile('["«“„]')
 
 
 def find_quotes(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of the text inside each outermost quotation in `sentence`."""
+    if not _ANY_QUOTE.search(sentence):
+        return []
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None

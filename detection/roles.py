@@ -1,0 +1,79 @@
+"""A speaker named only by a bare title ("the ministry's spokesman said", "премьер-министр
+заявил"), resolved to the watchlist actor holding that title in an institution the article
+has already named."""
+
+from __future__ import annotations
+
+import re
+
+from detection.lexicon import Lexicon
+from detection.mentions import Entity, ancestors
+from detection.text import fold
+
+# The words before a speech verb that can make up a bare title: "the ministry's spokesman",
+# "the Armenian prime minister"; at most four words, no punctuation that ends a clause.
+_REACH = 80
+_TITLE_PHRASE = re.compile(r"(?:^|(?<=[\s,;:—–(]))((?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*$")
+
+
+def title_holders(entities: dict[str, Entity],
+                  lexicon: Lexicon) -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """For each title in the actors' roles, who holds it and the words of that role."""
+    holders: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    if lexicon.titles is None:
+        return holders
+    for entity in entities.values():
+        for role in entity.roles:
+            folded = fold(role)
+            words = frozenset(_plain(w) for w in folded.split())
+            for match in lexicon.titles.finditer(folded):
+                holders.setdefault(match.group(0), []).append((entity.id, words))
+    return holders
+
+
+def resolve_title(before_verb: str, mentioned: set[str], entities: dict[str, Entity],
+                  holders: dict[str, list[tuple[str, frozenset[str]]]],
+                  lexicon: Lexicon) -> tuple[str, str] | None:
+    """(actor id, the title as written) for the words right before a speech verb, when they are
+    a title that exactly one actor holds in an institution named so far; a former holder is
+    nobody in office."""
+    if lexicon.titles is None or not holders:
+        return None
+    # A title is a few words: looking further back only costs time on long sentences.
+    match = _TITLE_PHRASE.search(before_verb[-_REACH:])
+    if match is None:
+        return None
+    phrase = match.group(1)
+    # From the last article on: "In Yerevan the prime minister" is "the prime minister".
+    words = phrase.split()
+    cut = max((i for i, w in enumerate(words) if fold(w) in _DETERMINERS), default=0)
+    phrase = phrase[phrase.index(words[cut], len(" ".join(words[:cut]))):]
+    folded = fold(phrase)
+    titles = [t for t in lexicon.titles.finditer(folded) if t.end() == len(folded)]
+    if not titles:
+        return None
+    title = titles[-1]
+    modifiers = [_plain(w) for w in folded[: title.start()].split()]
+    modifiers = [w for w in modifiers if w not in _DETERMINERS]
+    if lexicon.former_markers is not None and any(
+            lexicon.former_markers.fullmatch(w) for w in modifiers):
+        return None
+    # Every word before the title must belong to the role: "the defence minister" is not the
+    # prime minister; "the ministry's spokesman" fits "Russian Defence Ministry spokesman".
+    candidates = {entity_id for entity_id, words in holders.get(title.group(0), [])
+                  if all(w in words for w in modifiers)}
+    # Only a holder whose institution the article has named, and only one: "the spokesman"
+    # in a story naming Russia and Ukraine could be either side's, so nobody is guessed.
+    named = [c for c in candidates if mentioned.intersection(ancestors(c, entities)[1:])]
+    if len(named) != 1:
+        return None
+    first_word = phrase.split()[0]
+    written = phrase[len(first_word):].strip() if fold(first_word) in _DETERMINERS else phrase
+    return named[0], written
+
+
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "that"}
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word.strip(",.;:"))
