@@ -50,8 +50,26 @@ class Source(_Strict):
     max_pages: int = Field(default=5, ge=1, le=1000)
     enabled: bool = True
     allowed_domains: list[str] = Field(default_factory=list)
+    # Seconds between two requests to one host (robots.txt Crawl-delay may raise it, up to 300).
+    crawl_delay: float = Field(default=1.0, ge=0, le=300)
+    # Requests in flight at once to one host.
+    concurrency: int = Field(default=1, ge=1, le=16)
+    # IANA zone of dates the outlet prints without one ("Asia/Baku"); UTC when absent.
+    timezone: str | None = None
 
     _url = field_validator("url")(_check_url)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError("not a known IANA time zone (e.g. Asia/Yerevan)") from None
+        return value
 
     @field_validator("archive_url")
     @classmethod
@@ -81,6 +99,9 @@ class WatchItem(_Strict):
     member_of: str | None = Field(default=None, pattern=ID_PATTERN)
     # Extra words that must appear nearby for an alias that is also an ordinary name or word.
     context: list[str] = Field(default_factory=list)
+    # Roles by which the text may name an actor instead of by name ("the prime minister of
+    # Armenia", "the ministry's spokesman"): a speaker so described is this actor.
+    roles: list[str] = Field(default_factory=list)
 
 
 class Smtp(_Strict):

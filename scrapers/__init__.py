@@ -1,13 +1,22 @@
 """Scrapers: discovery of new items per source kind, fetching, and article extraction.
 
-Network I/O (`http.fetch`) is separate from parsing (`rss.parse_feed`, `sitemap.parse_sitemap`,
-`listing.parse_listing`, `extract.extract_article`), which are pure functions of bytes.
+Network I/O (`http.fetch`, polite and checked per hop by `politeness` and `safety`;
+conditional per run by `incremental`) is separate from parsing (`rss.parse_feed`,
+`sitemap.parse_sitemap`, `listing.parse_listing`, `extract.extract_article`), which are pure
+functions of bytes.
 """
 
 from __future__ import annotations
 
 from scrapers import listing, rss, sitemap
-from scrapers.errors import ExtractError, FetchError, ScraperError, TooLargeError
+from scrapers.errors import (
+    BlockedError,
+    ExtractError,
+    FetchError,
+    RobotsDisallowed,
+    ScraperError,
+    TooLargeError,
+)
 from scrapers.extract import extract_article
 from scrapers.http import fetch, make_client
 from scrapers.items import ExtractedArticle, Item, canonical_url
@@ -23,6 +32,6 @@ def discoverer(kind: str):
         raise ValueError(f"unknown source kind {kind!r}; known: {sorted(DISCOVERERS)}") from None
 
 
-__all__ = ["DISCOVERERS", "ExtractError", "ExtractedArticle", "FetchError", "Item",
-           "ScraperError", "TooLargeError", "canonical_url", "discoverer", "extract_article",
-           "fetch", "make_client"]
+__all__ = ["DISCOVERERS", "BlockedError", "ExtractError", "ExtractedArticle", "FetchError", "Item",
+           "RobotsDisallowed", "ScraperError", "TooLargeError", "canonical_url", "discoverer",
+           "extract_article", "fetch", "make_client"]

@@ -40,12 +40,7 @@ def canonical_url(url: str) -> str:
 
 
 def same_site(url: str, base: str, allowed_domains: list[str] | tuple[str, ...] = ()) -> bool:
-    """Whether `url` is on the source's host (or an allowed domain) over http(s)."""
-    target = urlsplit(url)
-    if target.scheme not in ("http", "https") or not target.hostname:
-        return False
-    host = target.hostname.lower()
-    base_host = (urlsplit(base).hostname or "").lower()
-    if host == base_host:
-        return True
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
+    """Whether `url` is http(s) on the source's site (its host's domain) or an allowed domain."""
+    from scrapers.safety import on_site
+
+    return on_site(url, base, allowed_domains)

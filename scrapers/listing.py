@@ -27,8 +27,10 @@ def parse_listing(html: str, base_url: str, link_selector: str,
     return links, next_url
 
 
-async def discover(client, source, start_url: str | None = None) -> list[Item]:
-    from scrapers.http import fetch
+async def discover(client, source, start_url: str | None = None, *, state=None,
+                   backoff: float = 1.0) -> list[Item]:
+    """Article links of the listing pages; stops at a page unchanged since the last run."""
+    from scrapers.incremental import fetch_index
 
     url: str | None = start_url or source.url
     seen: set[str] = set()
@@ -37,7 +39,9 @@ async def discover(client, source, start_url: str | None = None) -> list[Item]:
     while url and url not in seen and pages < source.max_pages:
         seen.add(url)
         pages += 1
-        page = await fetch(client, url)
+        page = await fetch_index(client, url, source, state=state, backoff=backoff)
+        if page is None:
+            break
         html = decode_html(page.body, page.content_type)
         links, url = parse_listing(html, page.final_url, source.link_selector,
                                    source.next_selector)

@@ -35,8 +35,11 @@ def parse_feed(body: bytes, base_url: str, allowed_domains: list[str]) -> list[I
     return items
 
 
-async def discover(client, source) -> list[Item]:
-    from scrapers.http import fetch
+async def discover(client, source, *, state=None, backoff: float = 1.0) -> list[Item]:
+    """The feed's items; none when it answers 304 to a conditional request."""
+    from scrapers.incremental import fetch_index
 
-    page = await fetch(client, source.url)
+    page = await fetch_index(client, source.url, source, state=state, backoff=backoff)
+    if page is None:
+        return []
     return parse_feed(page.body, page.final_url, source.allowed_domains)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
+import zlib
 
 from lxml import etree
 
 from scrapers.dates import parse_date
-from scrapers.errors import ExtractError
+from scrapers.errors import ExtractError, TooLargeError
 from scrapers.items import Item, same_site
 
 log = logging.getLogger(__name__)
@@ -22,10 +22,24 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _gunzip(body: bytes, url: str) -> bytes:
+    # Bounded like a response body: a .xml.gz bomb stops at the cap instead of filling memory.
+    from scrapers.http import MAX_BYTES
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, MAX_BYTES + 1)
+    except zlib.error as exc:
+        raise ExtractError(f"{url}: broken gzip ({exc})") from None
+    if len(data) > MAX_BYTES:
+        raise TooLargeError(url, f"gzipped sitemap inflates past {MAX_BYTES} bytes")
+    return data
+
+
 def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
     """(article items, child sitemap URLs) of one sitemap document."""
     if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
+        body = _gunzip(body, base_url)
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -43,7 +57,10 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
         if kind == "sitemap":
             children.append(loc)
         elif kind == "url":
-            date_node = fields.get("publication_date") or fields.get("lastmod")
+            # Elements without children are falsy in lxml: test for None, never truth.
+            date_node = fields.get("publication_date")
+            if date_node is None:
+                date_node = fields.get("lastmod")
             title_node = fields.get("title")
             items.append(Item(
                 url=loc,
@@ -53,8 +70,11 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
     return items, children
 
 
-async def discover(client, source) -> list[Item]:
-    from scrapers.http import fetch
+async def discover(client, source, *, state=None, backoff: float = 1.0) -> list[Item]:
+    """Items of the sitemap and its children; a child unchanged since the last run is skipped,
+    a child that fails is logged and left for the next run (the source's own sitemap must work)."""
+    from scrapers.errors import FetchError
+    from scrapers.incremental import fetch_index
 
     queue = [source.url]
     seen: set[str] = set()
@@ -64,8 +84,18 @@ async def discover(client, source) -> list[Item]:
         if url in seen:
             continue
         seen.add(url)
-        page = await fetch(client, url)
-        found, children = parse_sitemap(page.body, page.final_url)
+        try:
+            page = await fetch_index(client, url, source, state=state, backoff=backoff)
+            if page is None:
+                continue
+            found, children = parse_sitemap(page.body, page.final_url)
+        except (FetchError, ExtractError) as exc:
+            if url == source.url:
+                raise
+            log.error("%s: child sitemap failed, left for the next run: %s", source.id, exc)
+            if state is not None:
+                state.failures.append(str(exc))
+            continue
         items += [i for i in found if same_site(i.url, source.url, source.allowed_domains)]
         queue += [c for c in children if same_site(c, source.url, source.allowed_domains)]
     return items

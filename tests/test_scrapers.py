@@ -29,7 +29,7 @@ def run(coro):
 
 
 async def get(url, **kwargs):
-    async with make_client() as client:
+    async with make_client(delay=0) as client:
         return await fetch(client, url, backoff=0.01, **kwargs)
 
 
@@ -52,7 +52,8 @@ LONG = ("The ministry published a long statement about the state of its missile 
 def test_requests_identify_claimwatch(server):
     url = server.route("/a", (200, {"Content-Type": HTML}, b"ok"))
     run(get(url))
-    assert server.user_agents == [USER_AGENT] and "claimwatch/" in USER_AGENT
+    # robots.txt first, then the page: both identify us.
+    assert server.user_agents == [USER_AGENT] * 2 and "claimwatch/" in USER_AGENT
 
 
 def test_transient_errors_are_retried_then_succeed(server):
@@ -129,7 +130,7 @@ def test_sitemap_entities_are_not_expanded():
 def test_every_source_kind_discovers_the_sample_site(sample_site):
     async def discover(kind, path, **extra):
         source = Source(id="s", kind=kind, url=f"{sample_site.base}/{path}", **extra)
-        async with make_client() as client:
+        async with make_client(delay=0) as client:
             return await discoverer(kind)(client, source)
 
     rss = run(discover("rss", "caucasus-watch/feed.xml"))
