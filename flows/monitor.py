@@ -1,37 +1,80 @@
-"""The monitor flow: one task per source, then detection in batches, then alert delivery."""
+"""The monitor flow: one ingest per source (in-process tasks or runs on workers), analysis, alerts."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_table_artifact, create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import deployment, flow_run
+from prefect.tasks import exponential_backoff
 
 from alerts import deliver_due
 from claimwatch.analysis import AnalysisReport, analyse_pending
-from claimwatch.config import find_config_path, load_config
+from claimwatch.config import Config, Source, find_config_path, load_config
 from claimwatch.ingest import ingest_source
+from flows import fanout
+from scrapers.errors import ExtractError
 from storage.db import engine_for
 
 
-def _config(config_path: str | None):
+def load_flow_config(config_path: str | None) -> Config:
+    """The configuration a flow run uses: its parameter, else CLAIMWATCH_CONFIG or ./claimwatch.yaml."""
     return load_config(Path(config_path) if config_path else find_config_path())
 
 
-@task(name="ingest-source", retries=1, retry_delay_seconds=2, tags=["network"],
-      task_run_name="ingest-{source_id}")
-def ingest_source_task(config_path: str | None, source_id: str) -> dict:
-    config = _config(config_path)
+def run_window() -> str:
+    """The moment a run covers: its scheduled time when it has one, else now (UTC, minutes)."""
+    moment = flow_run.scheduled_start_time or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def monitor_run_name() -> str:
+    chosen = flow_run.parameters.get("sources") or ["all"]
+    return f"monitor-{'+'.join(chosen)}-{run_window()}"
+
+
+def ingest_run_name() -> str:
+    return f"ingest-{flow_run.parameters['source_id']}-{run_window()}"
+
+
+def retry_if_transient(task, task_run, state) -> bool:
+    """Retry network failures, not answers that will not change (404, 403, a feed that is not XML)."""
+    if not state.is_failed():
+        return False
+    # _sync: the retry check may run inside an event loop (async tasks), where result() would
+    # hand back a coroutine.
+    exc = state.result(raise_on_failure=False, _sync=True)
+    status = getattr(exc, "status", None)
+    if status is not None and 400 <= status < 500 and status != 429:
+        return False
+    return not isinstance(exc, ExtractError)
+
+
+@task(name="ingest-source", task_run_name="ingest-{source_id}", retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=5), retry_jitter_factor=0.5,
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE, tags=["network"])
+async def ingest_source_task(config_path: str | None, source_id: str) -> dict:
+    # Async, so that all sources of a pass share one event loop (and one extraction thread
+    # pool) instead of a loop and a pool per source competing for the cores.
+    config = load_flow_config(config_path)
     source = config.source(source_id)
-    report = asyncio.run(ingest_source(source, engine_for(config.database_url)))
+    report = await ingest_source(source, engine_for(config.database_url))
     return report.as_dict()
 
 
-@task(name="analyse-batch", task_run_name="analyse-batch-{number}")
+def ingest_task_for(source: Source):
+    """The ingest task tagged with its host: a `host:<name>` concurrency limit serialises fetches."""
+    return ingest_source_task.with_options(tags=["network", f"host:{fanout.host_of(source.url)}"])
+
+
+@task(name="analyse-batch", task_run_name="analyse-batch-{number}", cache_policy=NO_CACHE)
 def analyse_batch_task(config_path: str | None, number: int, skip: list[int],
                        historical: bool = False) -> tuple[dict, list[int]]:
-    config = _config(config_path)
+    config = load_flow_config(config_path)
     report, failed = analyse_pending(config, engine_for(config.database_url),
                                      historical=historical, skip=frozenset(skip))
     return report.as_dict(), failed
@@ -51,48 +94,106 @@ def analyse_in_batches(config_path: str | None, historical: bool = False) -> dic
         number += 1
 
 
-@task(name="deliver-alerts", retries=1, retry_delay_seconds=5, tags=["smtp"])
-def deliver_task(config_path: str | None) -> dict:
-    config = _config(config_path)
-    return deliver_due(config, engine_for(config.database_url)).as_dict()
+@task(name="deliver-alerts", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
+      cache_policy=NO_CACHE)
+def deliver_task(config_path: str | None, include_digests: bool = False) -> dict:
+    config = load_flow_config(config_path)
+    return deliver_due(config, engine_for(config.database_url),
+                       include_digests=include_digests).as_dict()
 
 
-@flow(name="monitor", log_prints=False)
-def monitor(config_path: str | None = None, sources: list[str] | None = None) -> dict:
-    """One monitoring pass: new items of every enabled (or named) source, conflicts, alerts."""
+@flow(name="ingest-source", flow_run_name=ingest_run_name)
+async def ingest_source_flow(source_id: str, config_path: str | None = None) -> dict:
+    """Fetch what is new in one source and store it: the unit the monitor fans out to workers.
+
+    Args:
+        source_id: Id of the source in the configuration file.
+        config_path: Configuration file on the worker; empty means CLAIMWATCH_CONFIG or
+            ./claimwatch.yaml.
+    """
+    source = load_flow_config(config_path).source(source_id)
+    report = await ingest_task_for(source)(config_path, source_id)
+    await acreate_table_artifact(key=f"ingest-{source_id}", table=[fanout.report_row(report)],
+                                 description=f"Outcomes of {source_id} in this run")
+    return report
+
+
+def failed_report(source_id: str, error: str) -> dict:
+    return {"source": source_id, "discovered": 0, "outcomes": {}, "errors": [error],
+            "failed": error}
+
+
+def ingest_in_process(config_path: str | None, chosen: list[Source]) -> list[dict]:
+    """Every source as a task of this run, all on one event loop."""
     logger = get_run_logger()
-    config = _config(config_path)
-    engine_for(config.database_url)  # schema upgraded once, before tasks start
-    chosen = [s for s in config.sources if (s.id in sources if sources else s.enabled)]
-    futures = {s.id: ingest_source_task.submit(config_path, s.id) for s in chosen}
+
+    async def every_source() -> list:
+        return await asyncio.gather(*(ingest_task_for(s)(config_path, s.id) for s in chosen),
+                                    return_exceptions=True)
+
     reports = []
-    for source_id, future in futures.items():
-        try:
-            reports.append(future.result())
-        except Exception as exc:  # one failed source is reported; the others go on
-            logger.error("source %s failed: %s", source_id, exc)
-            reports.append({"source": source_id, "discovered": 0, "outcomes": {},
-                            "errors": [str(exc)], "failed": str(exc)})
+    for source, outcome in zip(chosen, asyncio.run(every_source()), strict=True):
+        if isinstance(outcome, BaseException):  # one failed source is reported; the others go on
+            logger.error("source %s failed: %s", source.id, outcome)
+            outcome = failed_report(source.id, str(outcome))
+        reports.append(outcome)
+    return reports
+
+
+@flow(name="monitor", flow_run_name=monitor_run_name)
+def monitor(config_path: str | None = None, sources: list[str] | None = None) -> dict:
+    """One monitoring pass: new items of every enabled (or named) source, conflicts, alerts.
+
+    Run as a deployment, each source is ingested by its own `ingest-source` flow run, so
+    workers share the sources; run locally, each source is a task in this process.
+
+    Args:
+        config_path: Configuration file on the worker; empty means CLAIMWATCH_CONFIG or
+            ./claimwatch.yaml.
+        sources: Ids of the sources to visit; empty means every enabled source.
+    """
+    logger = get_run_logger()
+    started = datetime.now(timezone.utc)
+    config = load_flow_config(config_path)
+    engine = engine_for(config.database_url)  # schema upgraded once, before tasks start
+    chosen = [s for s in config.sources if (s.id in sources if sources else s.enabled)]
+    reports = None
+    if deployment.id is not None and chosen:
+        reports = fanout.ingest_on_workers(config_path, [s.id for s in chosen], logger)
+    if reports is None:
+        reports = ingest_in_process(config_path, chosen)
     analysis = analyse_in_batches(config_path)
     delivery = deliver_task(config_path)
-    summary = {"sources": reports, "analysis": analysis, "delivery": delivery}
+    summary = {"sources": reports, "analysis": analysis, "delivery": delivery,
+               "conflicts": fanout.new_conflicts(engine, since=started)}
     create_markdown_artifact(key="monitor-summary", markdown=summary_markdown(summary),
-                             description="Per-source outcomes, conflicts and alerts of this run")
+                             description="Per-source outcomes, new conflicts and alerts of this run")
     return summary
 
 
+def _errors(outcomes: dict) -> int:
+    return sum(v for k, v in outcomes.items() if k.endswith("error") or k == "too-large")
+
+
 def summary_markdown(summary: dict) -> str:
+    """The run's artifact: a row per source, then the conflicts it found, with links."""
     lines = ["| source | discovered | stored | duplicates | known | errors | failed |",
              "|---|---|---|---|---|---|---|"]
     for r in summary["sources"]:
         o = r["outcomes"]
-        errors = sum(v for k, v in o.items() if k.endswith("error") or k == "too-large")
         lines.append(f"| {r['source']} | {r['discovered']} | {o.get('stored', 0)} | "
-                     f"{o.get('duplicate', 0)} | {o.get('known', 0)} | {errors} | "
+                     f"{o.get('duplicate', 0)} | {o.get('known', 0)} | {_errors(o)} | "
                      f"{'yes' if r['failed'] else ''} |")
     a, d = summary["analysis"], summary["delivery"]
     lines += ["", f"Analysed {a['articles']} articles: {a['statements']} statements, "
               f"{a['claims']} claims, **{a['conflicts']} new conflicts**, {a['alerts']} alerts.",
               f"E-mails sent: {d['messages']} ({d['alerts']} alerts); "
               f"failures: {len(d['failures'])}."]
+    conflicts = summary.get("conflicts") or []
+    if conflicts:
+        lines += ["", "| conflict | proposition | new statement | contradicts |", "|---|---|---|---|"]
+        for c in conflicts:
+            lines.append(f"| #{c['id']} {c['kind']} | {c['proposition']} | "
+                         f"{fanout.statement_link(c['statement'])} | "
+                         f"{fanout.statement_link(c['conflicts_with'])} |")
     return "\n".join(lines)

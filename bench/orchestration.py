@@ -1,0 +1,206 @@
+"""Orchestration overhead of the monitor flow.
+
+1. A pass over 20 sources with nothing new, against a running `prefect server` and against
+   Prefect's embedded (temporary) server.
+2. A pass that stores 1,000 new articles: the monitor flow's wall time against the same work
+   done by the library functions without Prefect; the difference is Prefect's share.
+
+    .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
+
+Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = ("the council said the convoy reached the valley after the bridge was repaired and "
+         "officials promised that the schools would reopen once the roads were cleared of "
+         "debris while farmers counted the losses of a season spent in shelters").split()
+
+
+def article_page(number: int, kilobytes: int) -> str:
+    """An article of 8 paragraphs inside `kilobytes` of page furniture, as news sites serve them."""
+    paragraphs = []
+    for p in range(8):
+        words = [WORDS[(number * 7 + p * 13 + i) % len(WORDS)] for i in range(70)]
+        paragraphs.append(f"<p>Report {number}, part {p}: {' '.join(words).capitalize()}.</p>")
+    menu = "".join(f"<li><a href='/section/{i}'>Section {i}</a></li>" for i in range(40))
+    teaser = ("<div class='teaser'><a href='/other/{n}'>Other story {n}</a>"
+              "<p>A short summary of another story that sits beside the article.</p></div>")
+    furniture = ""
+    while len(furniture) < kilobytes * 1024:
+        furniture += teaser.format(n=len(furniture))
+    return (f"<html lang='en'><head><title>Regional report {number}</title>"
+            f"<meta property='article:published_time' content='2024-01-{1 + number % 28:02d}T08:00:00+00:00'>"
+            f"</head><body><nav><ul>{menu}</ul></nav><article><h1>Regional report {number}</h1>"
+            f"{''.join(paragraphs)}</article><aside>{furniture}</aside></body></html>")
+
+
+def write_site(folder: Path, sources: int, per_source: int, kilobytes: int) -> None:
+    """`sources` RSS outlets of `per_source` articles each, under {{BASE}}/sN/."""
+    for s in range(sources):
+        outlet = folder / f"s{s}"
+        (outlet / "a").mkdir(parents=True)
+        items = []
+        for a in range(per_source):
+            number = s * per_source + a
+            (outlet / "a" / f"{number}.html").write_text(article_page(number, kilobytes), encoding="utf-8")
+            items.append(f"<item><title>Report {number}</title>"
+                         f"<link>{{{{BASE}}}}/s{s}/a/{number}.html</link></item>")
+        (outlet / "feed.xml").write_text(
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>s</title>"
+            + "".join(items) + "</channel></rss>", encoding="utf-8")
+
+
+def write_config(folder: Path, base: str, sources: int, database_url: str, name: str) -> Path:
+    raw = {"database_url": database_url,
+           "sources": [{"id": f"s{s}", "kind": "rss", "url": f"{base}/s{s}/feed.xml",
+                        "language": "en", "crawl_delay": 0, "concurrency": 4}
+                       for s in range(sources)],
+           "watchlist": [{"id": "iskander", "kind": "weapon", "name": "Iskander",
+                          "aliases": ["Iskander"]}],
+           "alerts": {"recipients": []}}
+    path = folder / f"claimwatch-{name}.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    from claimwatch.sample_site import free_port
+
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
+                                "--host", "127.0.0.1", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    api = f"http://127.0.0.1:{port}/api"
+    for _ in range(240):
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                return process, api
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("prefect server did not start")
+
+
+def timed_monitor(config: Path, api_url: str | None) -> float:
+    """Wall seconds of one `monitor` flow run in a fresh interpreter (as `claimwatch run` does)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    code = ("import sys, time; from prefect import flow; import flows.monitor as m; "
+            "t = time.perf_counter(); m.monitor(config_path=sys.argv[1]); "
+            "print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code, str(config)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def timed_plain(config_path: Path) -> float:
+    """The same pass with the library functions only: what the work costs without Prefect."""
+    from alerts import deliver_due
+    from claimwatch.analysis import analyse_all_pending
+    from claimwatch.config import load_config
+    from claimwatch.ingest import ingest_source
+    from storage.db import engine_for
+
+    config = load_config(config_path)
+    engine = engine_for(config.database_url)
+    start = time.perf_counter()
+
+    async def all_sources():
+        return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
+
+    asyncio.run(all_sources())
+    analyse_all_pending(config, engine)
+    deliver_due(config, engine)
+    return time.perf_counter() - start
+
+
+def _runs(walls: list[float]) -> str:
+    return f"median {statistics.median(walls):.2f} s (runs: {', '.join(f'{x:.2f}' for x in walls)})"
+
+
+def report(args, running: list[float], embedded: list[float], flow_walls: list[float],
+           plain_walls: list[float]) -> None:
+    flow_wall, plain_wall = statistics.median(flow_walls), statistics.median(plain_walls)
+    print(f"claimwatch database: {args.database}")
+    print(f"monitor, {args.sources} sources, nothing new, running server: {_runs(running)}")
+    print(f"monitor, {args.sources} sources, nothing new, embedded server: {_runs(embedded)}")
+    print(f"monitor storing {args.articles} new articles of {args.page_kb} KB: flow "
+          f"{_runs(flow_walls)}; same work without Prefect {_runs(plain_walls)}; Prefect's share "
+          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--sources", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="claimwatch's database (postgres: the server on 127.0.0.1:5432)")
+    parser.add_argument("--page-kb", type=int, default=60,
+                        help="page size; real news pages average far more (170 KB or so)")
+    args = parser.parse_args()
+    from bench.conflicts import database
+    from claimwatch.sample_site import SampleSite
+    from storage.db import upgrade_schema
+
+    work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
+    drops: list = []
+    try:
+        site_root = work / "site"
+        write_site(site_root, args.sources, max(1, args.articles // args.sources), args.page_kb)
+        server, api = start_server(work / "prefect-home")
+        os.environ["PREFECT_HOME"] = str(work / "prefect-embedded")
+        try:
+            with SampleSite(root=site_root, port=0) as site:
+                def config(name: str) -> Path:
+                    url, drop = database(args.database, work)
+                    drops.append(drop)
+                    upgrade_schema(url)
+                    return write_config(work, site.base, args.sources, url, name)
+
+                idle = config("idle")
+                timed_monitor(idle, api)  # stores everything once: later passes find nothing new
+                running = [timed_monitor(idle, api) for _ in range(args.repeat)]
+                timed_monitor(idle, None)  # the embedded server's first start is not a pass
+                embedded = [timed_monitor(idle, None) for _ in range(args.repeat)]
+                flow_walls, plain_walls = [], []
+                for n in range(args.repeat):
+                    flow_walls.append(timed_monitor(config(f"flow{n}"), api))
+                    plain_walls.append(timed_plain(config(f"plain{n}")))
+                report(args, running, embedded, flow_walls, plain_walls)
+        finally:
+            os.killpg(server.pid, 9)
+            server.wait()
+    finally:
+        for drop in drops:
+            try:
+                drop()
+            except Exception as exc:  # a database left behind is named, not fatal
+                print(f"could not drop a bench database: {exc}", file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Operating claimwatch in Prefect: serving prefect.yaml, backfills with a progress bar, crash detection."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+PREFECT_FILE = "prefect.yaml"
+CRASH_AUTOMATION = "claimwatch: crash silent flow runs"
+# Heartbeats every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed ones mean the run is gone.
+SILENCE_BEFORE_CRASH = timedelta(seconds=90)
+PROGRESS_POLL_SECONDS = 0.5
+
+
+def find_prefect_file(explicit: str | None = None) -> Path:
+    """prefect.yaml: the given path, else the working directory's, else the one of this checkout."""
+    if explicit:
+        return Path(explicit)
+    local = Path.cwd() / PREFECT_FILE
+    if local.exists():
+        return local
+    return Path(__file__).resolve().parent.parent / PREFECT_FILE
+
+
+def load_deployment_specs(prefect_file: Path) -> list[dict]:
+    spec = yaml.safe_load(prefect_file.read_text(encoding="utf-8")) or {}
+    return list(spec.get("deployments") or [])
+
+
+def flow_of(entrypoint: str):
+    """The flow object an entrypoint (`flows/monitor.py:monitor`) names."""
+    path, name = entrypoint.split(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    return getattr(module, name)
+
+
+def schedules_of(spec: dict) -> list:
+    from prefect.schedules import Cron, Interval
+
+    schedules = []
+    for entry in spec.get("schedules") or []:
+        if entry.get("cron"):
+            schedules.append(Cron(entry["cron"], timezone=entry.get("timezone", "UTC")))
+        elif entry.get("interval"):
+            schedules.append(Interval(timedelta(seconds=entry["interval"]),
+                                      timezone=entry.get("timezone", "UTC")))
+    return schedules
+
+
+def build_deployments(specs: list[dict]) -> list:
+    """prefect.yaml's deployments as runner deployments: same names, parameters and schedules."""
+    return [flow_of(spec["entrypoint"]).to_deployment(
+        name=spec["name"], description=spec.get("description"),
+        parameters=spec.get("parameters") or {}, tags=spec.get("tags") or [],
+        schedules=schedules_of(spec))
+        for spec in specs]
+
+
+def serve_deployments(prefect_file: Path) -> None:
+    """Run every deployment of `prefect_file` on its schedule in this process, without a worker."""
+    from prefect import serve
+
+    serve(*build_deployments(load_deployment_specs(prefect_file)))
+
+
+def create_crash_automation() -> str:
+    """The automation that marks a flow run Crashed when its heartbeats stop; returns its id.
+
+    Idempotent: an automation of the same name is replaced."""
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    try:
+        Automation.read(name=CRASH_AUTOMATION).delete()
+    except ValueError:  # none yet
+        pass
+    automation = Automation(
+        name=CRASH_AUTOMATION,
+        description="A run whose worker died stops sending heartbeats: mark it Crashed "
+                    "instead of leaving it Running.",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed",
+                    "prefect.flow-run.Failed", "prefect.flow-run.Cancelled",
+                    "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=SILENCE_BEFORE_CRASH,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message="No heartbeat for 90 s: the worker is gone.")],
+    ).create()
+    return str(automation.id)
+
+
+class BackfillUsageError(ValueError):
+    """A backfill request refused before any work: unknown source, bad dates."""
+
+
+def parse_day(option: str, value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise BackfillUsageError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def check_backfill(config, source_id: str, since: str, until: str | None) -> tuple[date, date]:
+    """The range of a backfill request, or BackfillUsageError naming what is wrong."""
+    from claimwatch import backfill as days
+
+    if source_id not in {s.id for s in config.sources}:
+        raise BackfillUsageError(f"--source: unknown source id: {source_id}")
+    first = parse_day("--since", since)
+    last = parse_day("--until", until) if until else days.today()
+    try:
+        days.day_range(first, last)
+        days.discovery_mode(config.source(source_id))
+    except days.BackfillError as exc:
+        raise BackfillUsageError(str(exc)) from None
+    return first, last
+
+
+def run_backfill(config, config_path: Path, source_id: str, since: date, until: date,
+                 console: Console) -> dict:
+    """The backfill flow in this process, with a progress bar read from the checkpoints."""
+    from claimwatch import backfill as days
+    from flows.backfill import backfill
+    from storage.db import engine_for
+
+    engine = engine_for(config.database_url)
+    total = len(days.day_range(since, until))
+    started = datetime.now(timezone.utc)
+    start = days.progress(engine, source_id, since, until)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("days · {task.fields[counts]}"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    stop = threading.Event()
+    with Progress(*columns, console=console, transient=False) as bar:
+        task_id = bar.add_task(f"backfill {source_id}", total=total, completed=start["done"],
+                               counts=_counts(start))
+
+        def poll() -> None:
+            while not stop.wait(PROGRESS_POLL_SECONDS):
+                now = days.progress(engine, source_id, since, until, finished_since=started)
+                bar.update(task_id, completed=start["done"] + now["finished_since"],
+                           counts=_counts(now))
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        try:
+            summary = backfill(source=source_id, since=since, until=until,
+                               config_path=str(config_path.resolve()))
+        finally:
+            stop.set()
+            poller.join()
+        final = days.progress(engine, source_id, since, until, finished_since=started)
+        bar.update(task_id, completed=start["done"] + final["finished_since"],
+                   counts=_counts(final))
+    return summary
+
+
+def _counts(progress: dict) -> str:
+    return (f"{progress['stored']} stored of {progress['discovered']} found, "
+            f"{progress['errors']} errors")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["install-automation"]:
+        sys.exit("usage: python -m claimwatch.operations install-automation")
+    print(f"automation {CRASH_AUTOMATION!r}: {create_crash_automation()}")

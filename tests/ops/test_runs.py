@@ -1,0 +1,56 @@
+"""What a run shows without its logs: host tags, retry policy, artifact tables with conflict links."""
+
+from __future__ import annotations
+
+from prefect.states import Completed, Failed
+
+from claimwatch.config import Source
+from flows import fanout
+from flows.monitor import ingest_task_for, retry_if_transient, summary_markdown
+from scrapers.errors import ExtractError, FetchError
+
+
+def test_ingest_tasks_carry_the_tag_of_their_host():
+    source = Source(id="tass", kind="rss", url="https://TASS.example.org:8443/rss/v2.xml")
+    assert "host:tass.example.org" in ingest_task_for(source).tags
+
+
+def test_only_failures_that_may_pass_are_retried():
+    def state_of(exc: Exception):
+        return Failed(data=exc)
+
+    assert retry_if_transient(None, None, state_of(FetchError("u", "timed out")))
+    assert retry_if_transient(None, None, state_of(FetchError("u", "HTTP 503", 503)))
+    assert retry_if_transient(None, None, state_of(FetchError("u", "HTTP 429", 429)))
+    assert not retry_if_transient(None, None, state_of(FetchError("u", "HTTP 404", 404)))
+    assert not retry_if_transient(None, None, state_of(ExtractError("not a feed")))
+    assert not retry_if_transient(None, None, Completed())
+
+
+def test_a_source_report_survives_the_trip_through_a_table_artifact():
+    report = {"source": "vestnik", "discovered": 7, "outcomes": {"stored": 4, "known": 2,
+                                                                "fetch-error": 1},
+              "errors": ["https://v.example/a: HTTP 500 after 3 tries"], "failed": None}
+    assert fanout.report_from_row(fanout.report_row(report)) == report
+
+
+def test_the_monitor_artifact_links_both_sides_of_each_new_conflict():
+    side = {"speaker": {"id": "x", "name": "A | B"}, "source": "vestnik", "said_on": "2021-03-02",
+            "article_url": "https://v.example/news/a (1).html"}
+    summary = {
+        "sources": [{"source": "vestnik", "discovered": 3, "outcomes": {"stored": 3},
+                     "errors": [], "failed": None},
+                    {"source": "broken", "discovered": 0, "outcomes": {}, "errors": ["x"],
+                     "failed": "HTTP 404"}],
+        "analysis": {"articles": 3, "statements": 2, "claims": 2, "conflicts": 1, "alerts": 1,
+                     "errors": 0},
+        "delivery": {"messages": 1, "alerts": 1, "failures": []},
+        "conflicts": [{"id": 9, "kind": "contradiction", "proposition": "armenia use iskander",
+                       "statement": side, "conflicts_with": {**side, "said_on": None}}],
+    }
+    text = summary_markdown(summary)
+    assert "| vestnik | 3 | 3 | 0 | 0 | 0 |  |" in text and "| broken | 0 | 0 | 0 | 0 | 0 | yes |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| #9"))
+    assert row.count("](https://v.example/news/a%20(1%29.html)") == 2
+    assert "A / B (vestnik, 2021-03-02)" in row and "(vestnik, ?)" in row
+    assert row.count("|") == 5  # the speaker's pipe cannot break the table
