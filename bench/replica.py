@@ -123,7 +123,7 @@ def generate(out: Path, articles: int, outlets: int, seed: int = 1) -> dict:
         entries[outlet].append((number, published, title))
     for outlet, items in entries.items():
         write_indexes(out / outlet, outlet, items)
-    return {"outlets": names, "watchlist": watchlist()}
+    return {"outlets": names, "watchlist": watchlist(), "entries": entries}
 
 
 def write_indexes(folder: Path, outlet: str, items: list[tuple[int, datetime, str]]) -> None:

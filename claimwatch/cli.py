@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -156,10 +156,19 @@ def detect(ctx: typer.Context,
                "--text-file", help="Plain text to analyse (default: standard input).")] = None,
            language: Annotated[Optional[str], typer.Option("--language")] = None,  # noqa: UP007
            format: Annotated[Format, typer.Option("--format")] = Format.json,  # noqa: A002
+           published: Annotated[Optional[str], typer.Option(  # noqa: UP007
+               "--published", help="The article's date, YYYY-MM-DD: 'on Tuesday' in the text "
+               "resolves against it, and said_on falls back to it.")] = None,
            config: ConfigOption = None) -> None:
     """Run detection on plain text against the configured watchlist."""
     _, cfg = _load(ctx, config)
     from detection import Detector
+
+    try:
+        published_on = date.fromisoformat(published) if published else None
+    except ValueError:
+        errors.print(f"--published: not a date (YYYY-MM-DD): {published}")
+        raise typer.Exit(2) from None
 
     if text_file is not None:
         try:
@@ -169,7 +178,7 @@ def detect(ctx: typer.Context,
             raise typer.Exit(2) from None
     else:
         text = sys.stdin.read()
-    result = Detector(cfg.watchlist).detect(text).as_dict()
+    result = Detector(cfg.watchlist).detect(text, published_on=published_on).as_dict()
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -217,6 +226,80 @@ def conflicts_show(ctx: typer.Context, conflict_id: Annotated[int, typer.Argumen
         result["timeline"] = repository.proposition_timeline(
             session=session, proposition=view["conflict"].proposition)
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def backfill(ctx: typer.Context,
+             source: Annotated[str, typer.Option("--source", help="Source id.")],
+             since: Annotated[str, typer.Option("--since", help="First day, YYYY-MM-DD.")],
+             until: Annotated[Optional[str], typer.Option(  # noqa: UP007
+                 "--until", help="Last day, YYYY-MM-DD (default: today).")] = None,
+             config: ConfigOption = None) -> None:
+    """Ingest a historical date range of one source; resumable and idempotent."""
+    path, cfg = _load(ctx, config)
+    from claimwatch.operations import BackfillUsageError, check_backfill, run_backfill
+
+    try:
+        first, last = check_backfill(cfg, source, since, until)
+    except BackfillUsageError as exc:
+        errors.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    _prefect_defaults()
+    summary = run_backfill(cfg, path, source, first, last, console)
+    t = summary["totals"]
+    console.print(f"{source}: {t['done']} of {summary['days']} days done "
+                  f"({summary['skipped']} already done before this run), {t['stored']} articles "
+                  f"stored over the range", markup=False, highlight=False)
+    unfinished = summary["failed"] + [{"day": c["day"], "error": f"{c['outcomes']} (partial)"}
+                                      for c in summary["chunks"] if c["status"] != "done"]
+    for failure in unfinished:
+        errors.print(f"failed: {source} {failure['day']}: {failure['error']}", markup=False,
+                     highlight=False)
+    raise typer.Exit(1 if unfinished else 0)
+
+
+@app.command()
+def serve(ctx: typer.Context, prefect_file: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--prefect-file", help="Deployments to serve (default: ./prefect.yaml, else the "
+        "project's).")] = None, config: ConfigOption = None) -> None:
+    """Run the deployments of prefect.yaml on their schedules in this process, without a worker."""
+    config_path, _ = _load(ctx, config)  # refused before serving anything if invalid
+    # Served runs without a config_path parameter read the same file.
+    os.environ["CLAIMWATCH_CONFIG"] = str(config_path.resolve())
+    _prefect_defaults()
+    from claimwatch.operations import find_prefect_file, serve_deployments
+
+    path = find_prefect_file(prefect_file)
+    if not path.is_file():
+        errors.print(f"--prefect-file: no such file: {path}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    serve_deployments(path)
+
+
+@app.command()
+def check(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--source", help="Only this source id (repeatable).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+        config: ConfigOption = None) -> None:
+    """Validate the configuration and report, per source, whether it is reachable and what it yields."""
+    _, cfg = _load(ctx, config)
+    unknown = [s for s in source or [] if s not in {x.id for x in cfg.sources}]
+    if unknown:
+        errors.print(f"--source: unknown source id(s): {', '.join(unknown)}")
+        raise typer.Exit(2)
+    from claimwatch.checks import check_sources, render_checks
+
+    chosen = [s for s in cfg.sources if (s.id in source if source else s.enabled)]
+    results = check_sources(chosen)
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False,
+                                    indent=2) + "\n")
+    else:
+        console.print(render_checks(results), markup=False, highlight=False, soft_wrap=True)
+    for failed in (r for r in results if r.failed):
+        errors.print(f"failed: source {failed.source}: {'; '.join(failed.problems)}",
+                     markup=False, highlight=False)
+    raise typer.Exit(1 if any(r.failed for r in results) else 0)
 
 
 def main() -> None:

@@ -74,7 +74,8 @@ def postgres_server_url():
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
-    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    # pre_ping: a test restarts the server, which kills pooled connections.
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))
