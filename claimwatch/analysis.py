@@ -82,6 +82,8 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
 def analyse_article(*, session: Session, article: Article, detector: Detector,
                     recipients: list[Recipient], report: AnalysisReport,
                     historical: bool) -> None:
+    # A backfilled article is history whichever run analyses it; `historical` forces it.
+    historical = historical or article.origin == "backfill"
     original = repository.analysed_copy_of(session=session, article=article)
     if original is not None:
         # Two copies stored at once (different sources fetched in parallel) both look

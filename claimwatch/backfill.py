@@ -125,7 +125,8 @@ async def _ingest_day(source: Source, engine: Engine, day: date, items: list[Ite
     async with client_for(source) as client:
         if items is None:
             items = await discover_day(client, source, day, backoff=backoff)
-        return await ingest_items(source, engine, items, client=client, backoff=backoff)
+        return await ingest_items(source, engine, items, client=client, backoff=backoff,
+                                  origin="backfill")
 
 
 def run_chunk(source: Source, engine: Engine, day: date, *, items: list[Item] | None = None,

@@ -117,8 +117,11 @@ def _previous_validators(engine: Engine, url: str) -> Validators | None:
 
 
 async def ingest_items(source: Source, engine: Engine, items: list[Item], *, client,
-                       backoff: float = 1.0) -> SourceReport:
-    """Fetch, extract and store the given items of `source` that are not stored yet."""
+                       backoff: float = 1.0, origin: str = "monitor") -> SourceReport:
+    """Fetch, extract and store the given items of `source` that are not stored yet.
+
+    `origin` ("monitor" or "backfill") stays with each stored article: it decides whether
+    its conflicts are news (immediate alerts) or history (digests)."""
     _adopt_source_politeness(client, source)
     report = SourceReport(source.id)
     unique = {canonical_url(i.url): i for i in items}
@@ -135,7 +138,8 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
 
     async def one(url: str, item: Item) -> None:
         async with semaphore:
-            outcome = await _ingest_item(client, source, engine, url, item, report, backoff)
+            outcome = await _ingest_item(client, source, engine, url, item, report, backoff,
+                                         origin)
         report.outcomes[outcome] += 1
 
     await asyncio.gather(*(one(url, item) for url, item in todo))
@@ -143,7 +147,7 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
 
 
 async def _ingest_item(client, source: Source, engine: Engine, url: str, item: Item,
-                       report: SourceReport, backoff: float) -> str:
+                       report: SourceReport, backoff: float, origin: str) -> str:
     try:
         page = await fetch(client, url, backoff=backoff, origin=source.url,
                            allowed_domains=source.allowed_domains)
@@ -189,7 +193,7 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
         outcome = repository.store_article(
             session=session, source_id=source.id, url=url, title=article.title or item.title,
             published_at=article.published_at or item.published_at, language=article.language,
-            text=article.text)
+            text=article.text, origin=origin)
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
 
 

@@ -89,7 +89,9 @@ def backfill(source: str, since: date, until: date | None = None,
         except Exception as exc:  # the day stays unfinished for the next backfill
             logger.error("day %s of %s failed: %s", day, source, exc)
             failed.append({"day": day.isoformat(), "error": str(exc)[:300]})
-        analyse_in_batches(config_path, historical=True)
+        # Each article carries its origin, so a monitor article pending at the same time
+        # still alerts immediately and this day's articles go to historical digests.
+        analyse_in_batches(config_path)
         update_progress_artifact(artifact_id=artifact_id,
                                  progress=_percent(total - len(todo) + number, total))
     totals = days.progress(engine, source, since, until)

@@ -61,6 +61,9 @@ class Article(SQLModel, table=True):
     # sha256 of the normalised main text: a republished copy has the same one.
     fingerprint: str = Field(index=True, max_length=64)
     duplicate_of: int | None = Field(default=None, foreign_key="article.id")
+    # Who brought it in: "monitor" (news: immediate alerts) or "backfill" (history: digests).
+    origin: str = Field(default="monitor", max_length=20,
+                        sa_column_kwargs={"server_default": "monitor"})
     detected_at: datetime | None = Field(default=None, index=True)
 
 

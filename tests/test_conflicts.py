@@ -138,3 +138,38 @@ def test_dismissed_conflict_stays_in_exports_and_is_not_raised_again(database_ur
     shown = runner.invoke(app, ["conflicts", "show", str(conflict["id"]), "--config", str(path)])
     timeline = json.loads(shown.stdout)["timeline"]
     assert [t["polarity"] for t in timeline] == ["affirm", "deny"]
+
+
+def test_history_is_decided_per_article_whichever_run_analyses_it(database_url):
+    cfg = config(database_url, [{"email": "now@x.org", "mode": "immediate"}])
+    with Session(engine_for(database_url)) as session:
+        repository.store_article(
+            session=session, source_id="wire", url="http://n.org/old", title="old",
+            language="en", origin="backfill",
+            text="Kirby said that Iran supplied Shahed drones to Russia.",
+            published_at=datetime(2022, 10, 1, tzinfo=timezone.utc))
+    publish(database_url, "b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)
+    publish(database_url, "c", "Ihnat said that Iran supplied Shahed drones to Russia.", 3)
+    with Session(engine_for(database_url)) as session:
+        repository.store_article(
+            session=session, source_id="wire", url="http://n.org/old2", title="old2",
+            language="en", origin="backfill",
+            text="Kirby said again that Iran never supplied Shahed drones to Russia.",
+            published_at=datetime(2022, 10, 4, tzinfo=timezone.utc))
+    analyse_all_pending(cfg, engine_for(database_url))  # one pass over both kinds
+    with Session(engine_for(database_url)) as session:
+        alerts = session.exec(select(Alert, Conflict).join(
+            Conflict, Alert.conflict_id == Conflict.id)).all()
+        modes = {}
+        for alert, conflict in alerts:
+            new = session.get(Statement, conflict.statement_id)
+            modes[new.article_id] = (alert.mode, alert.historical)
+    by_url = {}
+    with Session(engine_for(database_url)) as session:
+        from storage.models import Article
+        for article in session.exec(select(Article)).all():
+            if article.id in modes:
+                by_url[article.url.rsplit("/", 1)[1]] = modes[article.id]
+    # Live articles alert now, the backfilled one goes to a historical digest.
+    assert by_url == {"b": ("immediate", False), "c": ("immediate", False),
+                      "old2": ("digest", True)}
