@@ -171,19 +171,27 @@ def monitor(config_path: str | None = None, sources: list[str] | None = None) ->
     return summary
 
 
+def _is_error(outcome: str) -> bool:
+    return outcome.endswith("error") or outcome == "too-large"
+
+
 def _errors(outcomes: dict) -> int:
-    return sum(v for k, v in outcomes.items() if k.endswith("error") or k == "too-large")
+    return sum(v for k, v in outcomes.items() if _is_error(k))
 
 
 def summary_markdown(summary: dict) -> str:
     """The run's artifact: a row per source, then the conflicts it found, with links."""
-    lines = ["| source | discovered | stored | duplicates | known | errors | failed |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| source | discovered | stored | duplicates | known | errors | failed | other |",
+             "|---|---|---|---|---|---|---|---|"]
+    shown = {"stored", "duplicate", "known"}
     for r in summary["sources"]:
         o = r["outcomes"]
+        # not-modified, robots-disallowed, known-failure...: every outcome is counted somewhere.
+        other = ", ".join(f"{k} {v}" for k, v in sorted(o.items())
+                          if k not in shown and not _is_error(k))
         lines.append(f"| {r['source']} | {r['discovered']} | {o.get('stored', 0)} | "
                      f"{o.get('duplicate', 0)} | {o.get('known', 0)} | {_errors(o)} | "
-                     f"{'yes' if r['failed'] else ''} |")
+                     f"{'yes' if r['failed'] else ''} | {other} |")
     a, d = summary["analysis"], summary["delivery"]
     lines += ["", f"Analysed {a['articles']} articles: {a['statements']} statements, "
               f"{a['claims']} claims, **{a['conflicts']} new conflicts**, {a['alerts']} alerts.",

@@ -41,7 +41,9 @@ def test_the_monitor_artifact_links_both_sides_of_each_new_conflict():
         "sources": [{"source": "vestnik", "discovered": 3, "outcomes": {"stored": 3},
                      "errors": [], "failed": None},
                     {"source": "broken", "discovered": 0, "outcomes": {}, "errors": ["x"],
-                     "failed": "HTTP 404"}],
+                     "failed": "HTTP 404"},
+                    {"source": "quiet", "discovered": 2, "errors": [], "failed": None,
+                     "outcomes": {"not-modified": 1, "robots-disallowed": 2, "fetch-error": 1}}],
         "analysis": {"articles": 3, "statements": 2, "claims": 2, "conflicts": 1, "alerts": 1,
                      "errors": 0},
         "delivery": {"messages": 1, "alerts": 1, "failures": []},
@@ -50,6 +52,7 @@ def test_the_monitor_artifact_links_both_sides_of_each_new_conflict():
     }
     text = summary_markdown(summary)
     assert "| vestnik | 3 | 3 | 0 | 0 | 0 |  |" in text and "| broken | 0 | 0 | 0 | 0 | 0 | yes |" in text
+    assert "| quiet | 2 | 0 | 0 | 0 | 1 |  | not-modified 1, robots-disallowed 2 |" in text
     row = next(line for line in text.splitlines() if line.startswith("| #9"))
     assert row.count("](https://v.example/news/a%20(1%29.html)") == 2
     assert "A / B (vestnik, 2021-03-02)" in row and "(vestnik, ?)" in row
