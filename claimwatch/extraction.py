@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from scrapers import ScraperError, extract_article, fetch, make_client
+from scrapers.compression import InflatesTooFar, inflate_gzip
 from scrapers.http import MAX_BYTES
 
 # Below this many inputs, starting worker processes costs more than it saves.
@@ -30,13 +31,12 @@ def _read_saved(path: Path) -> bytes:
     body = path.read_bytes()
     if path.suffix == ".gz" or body[:2] == b"\x1f\x8b":
         # Bounded like a download: a saved gzip bomb stops at the same cap.
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            body = inflater.decompress(body, MAX_BYTES + 1)
+            body = inflate_gzip(body, MAX_BYTES)
         except zlib.error as exc:
             raise OSError(f"{path}: not a readable gzip file ({exc})") from None
-        if len(body) > MAX_BYTES:
-            raise OSError(f"{path}: inflates past {MAX_BYTES} bytes")
+        except InflatesTooFar:
+            raise OSError(f"{path}: inflates past {MAX_BYTES} bytes") from None
     return body
 
 

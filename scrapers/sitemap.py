@@ -7,6 +7,7 @@ import zlib
 
 from lxml import etree
 
+from scrapers.compression import InflatesTooFar, inflate_gzip
 from scrapers.dates import parse_date
 from scrapers.errors import ExtractError, TooLargeError
 from scrapers.items import Item, same_site
@@ -26,14 +27,12 @@ def _gunzip(body: bytes, url: str) -> bytes:
     # Bounded like a response body: a .xml.gz bomb stops at the cap instead of filling memory.
     from scrapers.http import MAX_BYTES
 
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        data = inflater.decompress(body, MAX_BYTES + 1)
+        return inflate_gzip(body, MAX_BYTES)
     except zlib.error as exc:
         raise ExtractError(f"{url}: broken gzip ({exc})") from None
-    if len(data) > MAX_BYTES:
-        raise TooLargeError(url, f"gzipped sitemap inflates past {MAX_BYTES} bytes")
-    return data
+    except InflatesTooFar:
+        raise TooLargeError(url, f"gzipped sitemap inflates past {MAX_BYTES} bytes") from None
 
 
 def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
