@@ -20,10 +20,10 @@ from pathlib import Path
 
 from alerts import deliver_due
 from bench.replica import config_for, generate, write_indexes
+from bench.served import served
 from claimwatch.analysis import analyse_all_pending
 from claimwatch.config import Config
 from claimwatch.ingest import ingest_source
-from claimwatch.sample_site import SampleSite
 from storage.db import engine_for
 
 
@@ -93,8 +93,8 @@ def main() -> None:
         for outlet, items in site["entries"].items():
             write_indexes(site_root / outlet, outlet, [i for i in items if i[0] % 100])
         database = args.database or f"sqlite:///{folder / 'bench.db'}"
-        with SampleSite(root=folder / "site", port=0) as server:
-            config = Config.model_validate(config_for(site, server.base, database))
+        with served(folder / "site") as base:
+            config = Config.model_validate(config_for(site, base, database))
             first = one_pass(config)
             show("full first pass (backfill)", first)
             for outlet, items in site["entries"].items():

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from claimwatch import processes
 from claimwatch.config import Config, Recipient
-from detection import Detector, Entity
+from detection import Detection, Detector, Entity
+from detection.batch import detect_batch, detector_for, watchlist_key
 from detection.conflicts import ClaimRecord, agrees, compare
 from storage import repository
 from storage.models import Article, Claim, Statement
@@ -44,19 +47,22 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
 
     Returns the report and the ids of articles that failed (they stay pending; pass them back
     as `skip` so the next batch moves on)."""
-    detector = Detector(config.watchlist)
+    detector = detector_for(config.watchlist)
     report = AnalysisReport()
     failed: list[int] = []
     with Session(engine) as session:
         batch = [a for a in repository.pending_articles(session=session,
                                                         limit=batch_size + len(skip))
                  if a.id not in skip][:batch_size]
+    detections = detect_in_pool(config, batch)
     for article in batch:
         try:
+            if article.id in detections and isinstance(detections[article.id], str):
+                raise RuntimeError(f"detection failed: {detections[article.id]}")
             with Session(engine) as session:
                 analyse_article(session=session, article=article, detector=detector,
                                 recipients=config.alerts.recipients, report=report,
-                                historical=historical)
+                                historical=historical, detection=detections.get(article.id))
                 session.commit()
             report.articles += 1
         except Exception:  # one article's failure is logged and left pending for next run
@@ -64,6 +70,32 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
             report.errors += 1
             failed.append(article.id)
     return report, failed
+
+
+def detect_in_pool(config: Config, batch: list[Article]) -> dict[int, Detection | str]:
+    """Detection for a batch spread over the process pool: the CPU part of analysis.
+
+    Empty when the batch is too small to be worth it (analysis then detects inline). A
+    failed article maps to its error text; the database work stays in this process, in order."""
+    pool = processes.pool_for(len(batch))
+    if pool is None:
+        return {}
+    watchlist = list(config.watchlist)
+    key = watchlist_key(watchlist)
+    items = [(a.id, a.text, a.published_at.date() if a.published_at else None) for a in batch]
+    step = max(1, -(-len(items) // (processes.size() * 2)))
+    chunks = [items[i:i + step] for i in range(0, len(items), step)]
+    found: dict[int, Detection | str] = {}
+    try:
+        for results in pool.map(detect_batch, [key] * len(chunks), [watchlist] * len(chunks),
+                                chunks):
+            for article_id, detection, error in results:
+                found[article_id] = detection if error is None else error
+    except BrokenProcessPool:
+        log.warning("the worker pool broke during detection; detecting this batch in-process")
+        processes.discard(pool)
+        return {}
+    return found
 
 
 def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = False
@@ -81,7 +113,7 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
 
 def analyse_article(*, session: Session, article: Article, detector: Detector,
                     recipients: list[Recipient], report: AnalysisReport,
-                    historical: bool) -> None:
+                    historical: bool, detection: Detection | None = None) -> None:
     # A backfilled article is history whichever run analyses it; `historical` forces it.
     historical = historical or article.origin == "backfill"
     original = repository.analysed_copy_of(session=session, article=article)
@@ -91,7 +123,8 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
         repository.mark_duplicate(session=session, article_id=article.id, original_id=original)
         return
     published_on = article.published_at.date() if article.published_at else None
-    detection = detector.detect(article.text, published_on=published_on)
+    if detection is None:
+        detection = detector.detect(article.text, published_on=published_on)
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
     voiced: set[tuple[str, str, str]] = set()
     for found in detection.statements:

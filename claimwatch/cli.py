@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from claimwatch import processes
 from claimwatch.config import ConfigError, find_config_path, load_config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -59,11 +60,13 @@ def _config_path(ctx: typer.Context, config: str | None) -> Path:
 def _load(ctx: typer.Context, config: str | None):
     path = _config_path(ctx, config)
     try:
-        return path, load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         for problem in exc.problems:
             errors.print(problem, markup=False, highlight=False)
         raise typer.Exit(2) from None
+    processes.configure(config.processes)
+    return path, config
 
 
 @app.command()

@@ -134,6 +134,9 @@ class Config(_Strict):
     sources: list[Source] = Field(default_factory=list)
     watchlist: list[WatchItem] = Field(default_factory=list)
     alerts: Alerts = Field(default_factory=Alerts)
+    # Processes for the CPU-bound stages (main-text extraction, detection); unset: one per
+    # core, 1: everything in the run's own process.
+    processes: int | None = Field(default=None, ge=1, le=64)
 
     @model_validator(mode="after")
     def _cross_references(self) -> Config:

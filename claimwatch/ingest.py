@@ -11,8 +11,10 @@ only when no item failed that way, so the next run does not skip it with a 304.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from claimwatch import processes
 from claimwatch.config import Source
 from scrapers import (
     ExtractError,
@@ -134,12 +137,14 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
     if failed:
         report.outcomes["known-failure"] += len(failed)
     todo = [(url, item) for url, item in unique.items() if url not in known and url not in failed]
-    semaphore = asyncio.Semaphore(FETCH_CONCURRENCY)
+    # Extraction is the CPU-heavy step: with a pool, fetches run ahead of it on every core.
+    pooled = processes.pool_for(len(todo)) is not None
+    semaphore = asyncio.Semaphore(FETCH_CONCURRENCY * (processes.size() if pooled else 1))
 
     async def one(url: str, item: Item) -> None:
         async with semaphore:
             outcome = await _ingest_item(client, source, engine, url, item, report, backoff,
-                                         origin)
+                                         origin, pooled)
         report.outcomes[outcome] += 1
 
     await asyncio.gather(*(one(url, item) for url, item in todo))
@@ -147,7 +152,7 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
 
 
 async def _ingest_item(client, source: Source, engine: Engine, url: str, item: Item,
-                       report: SourceReport, backoff: float, origin: str) -> str:
+                       report: SourceReport, backoff: float, origin: str, pooled: bool) -> str:
     try:
         page = await fetch(client, url, backoff=backoff, origin=source.url,
                            allowed_domains=source.allowed_domains)
@@ -169,13 +174,9 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
             report.due_next_run += 1
         return "fetch-error"
     try:
-        article = await asyncio.wait_for(asyncio.to_thread(
-            extract_article, page.body, page.final_url, content_type=page.content_type,
-            body_selector=source.body_selector, date_selector=source.date_selector,
-            language=source.language, fallback_date=item.published_at,
-            tz=ZoneInfo(source.timezone) if source.timezone else None), EXTRACTION_TIMEOUT)
+        article = await _extract(page, source, item, pooled)
     except TimeoutError:
-        # The worker thread cannot be stopped, but the run does not wait for it.
+        # A worker stuck on one page is killed with its pool; the run does not wait for it.
         message = f"{url}: extraction took longer than {EXTRACTION_TIMEOUT:.0f} s"
         log.error("%s: %s", source.id, message)
         report.errors.append(message)
@@ -195,6 +196,29 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
             published_at=article.published_at or item.published_at, language=article.language,
             text=article.text, origin=origin)
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
+
+
+async def _extract(page, source: Source, item: Item, pooled: bool):
+    job = functools.partial(
+        extract_article, page.body, page.final_url, content_type=page.content_type,
+        body_selector=source.body_selector, date_selector=source.date_selector,
+        language=source.language, fallback_date=item.published_at,
+        tz=ZoneInfo(source.timezone) if source.timezone else None)
+    # Asked anew each time: a pool discarded after a stuck or killed worker is replaced.
+    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL) if pooled else None
+    if pool is None:
+        return await asyncio.wait_for(asyncio.to_thread(job), EXTRACTION_TIMEOUT)
+    loop = asyncio.get_running_loop()
+    try:
+        return await asyncio.wait_for(loop.run_in_executor(pool, job), EXTRACTION_TIMEOUT)
+    except TimeoutError:
+        processes.discard(pool)
+        raise
+    except BrokenProcessPool:
+        # Another page's timeout (or a worker killed from outside) took the pool down with
+        # this page in it: this page did nothing wrong, so it gets one try in this process.
+        processes.discard(pool)
+        return await asyncio.wait_for(asyncio.to_thread(job), EXTRACTION_TIMEOUT)
 
 
 def _record_failure(engine: Engine, url: str, exc: FetchError, *, permanent: bool) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from alerts import deliver_due
+from claimwatch import processes
 from claimwatch.analysis import analyse_all_pending
 from claimwatch.config import Config
 from claimwatch.ingest import ingest_source
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 def run_once(config: Config, *, sources: list[str] | None = None) -> dict:
     """Ingest every enabled (or named) source, analyse what is new, deliver due alerts."""
+    processes.configure(config.processes)
     engine = engine_for(config.database_url)
     chosen = [s for s in config.sources if (s.id in sources if sources else s.enabled)]
     reports = []

@@ -17,6 +17,9 @@ BASE_PLACEHOLDER = b"{{BASE}}"
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves files with {{BASE}} replaced by this server's address; quiet logs."""
 
+    # Keep-alive, like any real news site: a crawler's connection reuse is part of what it costs.
+    protocol_version = "HTTP/1.1"
+
     def __init__(self, *args, base: str, **kwargs):
         self.base = base
         super().__init__(*args, **kwargs)
@@ -114,3 +117,22 @@ class MailCapture:
     def messages(self) -> list:
         return [message_from_bytes(p.read_bytes(), policy=policy.default)
                 for p in sorted(self.folder.glob("*.eml"))]
+
+
+def main() -> None:
+    """Serve a folder of sample outlets until interrupted (benchmarks run the site out of process)."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("root", type=Path, nargs="?", default=SITE_ROOT)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    with SampleSite(root=args.root, port=args.port) as site:
+        print(site.base, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,7 @@ from prefect.runtime import deployment, flow_run
 from prefect.tasks import exponential_backoff
 
 from alerts import deliver_due
+from claimwatch import processes
 from claimwatch.analysis import AnalysisReport, analyse_pending
 from claimwatch.config import Config, Source, find_config_path, load_config
 from claimwatch.ingest import ingest_source
@@ -23,7 +24,9 @@ from storage.db import engine_for
 
 def load_flow_config(config_path: str | None) -> Config:
     """The configuration a flow run uses: its parameter, else CLAIMWATCH_CONFIG or ./claimwatch.yaml."""
-    return load_config(Path(config_path) if config_path else find_config_path())
+    config = load_config(Path(config_path) if config_path else find_config_path())
+    processes.configure(config.processes)
+    return config
 
 
 def run_window() -> str:

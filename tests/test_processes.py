@@ -1,0 +1,83 @@
+"""The process pool for extraction and detection: same results as in-process, nothing lost when
+a worker dies."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+from sqlmodel import Session, select
+
+from bench.replica import config_for, generate
+from claimwatch import processes
+from claimwatch.analysis import analyse_all_pending
+from claimwatch.config import Config
+from claimwatch.ingest import ingest_source
+from claimwatch.sample_site import SampleSite
+from storage.db import engine_for
+from storage.models import Article, Claim, Statement
+
+ARTICLES = 24  # over 2 outlets: 12 items a source, enough to be spread over the pool
+
+
+@pytest.fixture(scope="module")
+def replica(tmp_path_factory):
+    root = tmp_path_factory.mktemp("replica")
+    site = generate(root, ARTICLES, 2, seed=7)
+    with SampleSite(root=root, port=0) as server:
+        yield site, server.base
+
+
+@pytest.fixture
+def pool_size():
+    yield processes.configure
+    processes.configure(None)
+
+
+def _run(replica, tmp_path, name: str) -> dict:
+    site, base = replica
+    config = Config.model_validate(config_for(site, base, f"sqlite:///{tmp_path / name}.db"))
+    engine = engine_for(config.database_url)
+
+    async def ingest_all():
+        return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
+
+    reports = asyncio.run(ingest_all())
+    analysis = analyse_all_pending(config, engine)
+    with Session(engine) as session:
+        return {
+            "outcomes": [dict(r.outcomes) for r in reports],
+            "articles": sorted((a.url.rsplit("/", 1)[-1], a.title, a.text)
+                               for a in session.exec(select(Article))),
+            "statements": sorted((s.speaker_name, s.text) for s in session.exec(select(Statement))),
+            "claims": sorted(c.proposition + c.polarity for c in session.exec(select(Claim))),
+            "analysed": analysis.articles,
+        }
+
+
+def test_the_pool_stores_and_detects_exactly_what_one_process_does(replica, tmp_path, pool_size):
+    pool_size(1)
+    inline = _run(replica, tmp_path, "inline")
+    pool_size(2)
+    pooled = _run(replica, tmp_path, "pooled")
+    assert processes._pool is not None, "12 items a source must go through the pool"
+    assert len(inline["articles"]) == ARTICLES and inline["analysed"] == ARTICLES
+    assert inline["statements"], "the replica carries attributed statements"
+    assert pooled == inline
+
+
+def test_a_worker_killed_from_outside_costs_no_article(replica, tmp_path, pool_size):
+    pool_size(2)
+    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    # As the kernel's OOM killer would: the pool is broken for every page still in it.
+    victim = next(iter(pool._processes.values()))
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(timeout=30)
+    result = _run(replica, tmp_path, "killed")
+    assert sorted(k for r in result["outcomes"] for k in r) == ["stored", "stored"]
+    assert sum(r["stored"] for r in result["outcomes"]) == ARTICLES
+    assert result["analysed"] == ARTICLES
+    assert processes._pool is not pool, "the broken pool is replaced, not reused"
