@@ -11,30 +11,80 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import resource
+import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from sqlalchemy import text
+
 from alerts import deliver_due
 from bench.replica import config_for, generate, write_indexes
 from bench.served import served
+from claimwatch import stage_times
 from claimwatch.analysis import analyse_all_pending
 from claimwatch.config import Config
 from claimwatch.ingest import ingest_source
 from storage.db import engine_for
 
 
-def peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants (the worker pool) summed,
+    sampled every 100 ms; processes in `exclude` (the site server) are not ours to count."""
+
+    def __init__(self, exclude: set[int] = frozenset()):
+        self.exclude = set(exclude)
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak_mb = max(self.peak_mb, sum(_rss_kb(p) for p in self._tree()) / 1024)
+
+    def _tree(self) -> list[int]:
+        parents: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents.setdefault(int(fields[1]), []).append(int(entry.name))
+        tree, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            if pid in self.exclude:
+                continue
+            tree.append(pid)
+            todo.extend(parents.get(pid, []))
+        return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def one_pass(config: Config) -> dict[str, float]:
     engine = engine_for(config.database_url)
+    stage_times.take()
     stages: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -42,38 +92,55 @@ def one_pass(config: Config) -> dict[str, float]:
         return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
 
     reports = asyncio.run(ingest_all())
-    stages["fetch+extract+store"] = time.perf_counter() - started
+    stages["ingestion"] = time.perf_counter() - started
     mark = time.perf_counter()
     analysis = analyse_all_pending(config, engine)
-    stages["detect+conflicts+outbox"] = time.perf_counter() - mark
+    stages["analysis"] = time.perf_counter() - mark
     mark = time.perf_counter()
     deliver_due(config, engine)
     stages["alerts"] = time.perf_counter() - mark
     stages["total"] = time.perf_counter() - started
+    inside = stage_times.take()
+    stages["fetch (summed over items)"] = inside.get("fetch", 0.0)
+    stages["extract (summed over workers)"] = inside.get("extract", 0.0)
+    stages["store articles"] = inside.get("store", 0.0)
+    stages["detect"] = inside.get("detect", 0.0)
+    stages["conflicts"] = inside.get("conflicts", 0.0)
+    stages["store detections"] = max(0.0, stages["analysis"] - stages["detect"] - stages["conflicts"])
     stages["stored"] = sum(r.outcomes.get("stored", 0) + r.outcomes.get("duplicate", 0)
                            for r in reports)
     stages["analysed"] = analysis.articles
     return stages
 
 
-def _extract_file(path: str) -> int:
+def _extract_file(path: str, fast: bool) -> int:
     import trafilatura
 
-    return len(trafilatura.extract(Path(path).read_text(encoding="utf-8")) or "")
+    return len(trafilatura.extract(Path(path).read_text(encoding="utf-8"), fast=fast) or "")
 
 
-def extractor_alone(site: Path, workers: int, limit: int) -> float:
-    """Pages per second of bare trafilatura over the replica's pages, `workers` processes."""
+def extractor_alone(site: Path, workers: int, limit: int, fast: bool) -> float:
+    """Pages per second of bare trafilatura over the replica's pages, `workers` processes;
+    `fast` is the setting claimwatch extracts with (no fallback extractors)."""
     pages = sorted(str(p) for p in site.glob("outlet*/a/*.html"))[:limit]
     started = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_extract_file, pages, chunksize=16))
+        list(pool.map(_extract_file, pages, [fast] * len(pages), chunksize=16))
     return len(pages) / (time.perf_counter() - started)
+
+
+def database_mb(url: str) -> float:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_database_size(current_database())")).scalar() / 2**20
 
 
 def show(name: str, stages: dict[str, float]) -> None:
     rate = stages["stored"] / stages["total"] if stages["total"] else 0
-    parts = ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()
+    parts = ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()
                       if k not in ("stored", "analysed", "total"))
     print(f"{name}: {int(stages['stored'])} articles stored in {stages['total']:.1f} s "
           f"({rate:.1f} articles/s); {parts}")
@@ -84,16 +151,24 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--outlets", type=int, default=10)
     parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: SQLite)")
+    parser.add_argument("--extractor-pages", type=int, default=2000,
+                        help="pages for the extractor-alone comparison")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="replica-"))
     try:
+        started = time.perf_counter()
         site = generate(folder / "site", args.articles, args.outlets)
+        size = sum(p.stat().st_size for p in (folder / "site").rglob("*.html")) / 2**20
+        print(f"replica: {args.articles} articles over {args.outlets} outlets, {size:.0f} MB of "
+              f"pages ({size * 1024 / args.articles:.0f} KB a page), written in "
+              f"{time.perf_counter() - started:.0f} s")
         # 1% of the articles appear only after the first pass: left out of the indexes.
         site_root = folder / "site"
         for outlet, items in site["entries"].items():
             write_indexes(site_root / outlet, outlet, [i for i in items if i[0] % 100])
         database = args.database or f"sqlite:///{folder / 'bench.db'}"
-        with served(folder / "site") as base:
+        with served(folder / "site") as (base, server_pid), \
+                TreeMemory(exclude={server_pid}) as memory:
             config = Config.model_validate(config_for(site, base, database))
             first = one_pass(config)
             show("full first pass (backfill)", first)
@@ -101,15 +176,15 @@ def main() -> None:
                 write_indexes(site_root / outlet, outlet, items)
             show("incremental pass, 1% new", one_pass(config))
             show("pass with nothing new", one_pass(config))
-        db_file = folder / "bench.db"
-        if db_file.exists():
-            print(f"database size: {db_file.stat().st_size / 2**20:.0f} MB for "
-                  f"{args.articles} articles")
-        print(f"peak RSS: {peak_rss_mb():.0f} MB")
-        alone = extractor_alone(folder / "site", workers=2, limit=2000)
-        rate = first["stored"] / first["fetch+extract+store"]
-        print(f"extractor alone, 2 processes: {alone:.1f} pages/s; ingestion "
-              f"(fetch+extract+store) {rate:.1f} articles/s = {rate / alone:.2f}x")
+        print(f"database size: {database_mb(database):.0f} MB for {args.articles} articles")
+        print(f"peak RSS, claimwatch and its worker processes together: {memory.peak_mb:.0f} MB")
+        end_to_end = first["stored"] / first["total"]
+        ingestion = first["stored"] / first["ingestion"]
+        for fast, name in ((True, "as claimwatch runs it (fast=True)"), (False, "defaults")):
+            alone = extractor_alone(folder / "site", 2, args.extractor_pages, fast)
+            print(f"trafilatura.extract alone, {name}, 2 processes: {alone:.1f} pages/s; "
+                  f"end to end {end_to_end:.1f} articles/s = {end_to_end / alone:.2f}x, "
+                  f"ingestion alone {ingestion:.1f} articles/s = {ingestion / alone:.2f}x")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from claimwatch import processes
 from claimwatch.config import Config, Recipient
+from claimwatch.stage_times import timed
 from detection import Detection, Detector, Entity
 from detection.batch import detect_batch, detector_for, watchlist_key
 from detection.conflicts import ClaimRecord, agrees, compare
@@ -54,7 +55,8 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
         batch = [a for a in repository.pending_articles(session=session,
                                                         limit=batch_size + len(skip))
                  if a.id not in skip][:batch_size]
-    detections = detect_in_pool(config, batch)
+    with timed("detect"):
+        detections = detect_in_pool(config, batch)
     for article in batch:
         try:
             if article.id in detections and isinstance(detections[article.id], str):
@@ -124,7 +126,8 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
         return
     published_on = article.published_at.date() if article.published_at else None
     if detection is None:
-        detection = detector.detect(article.text, published_on=published_on)
+        with timed("detect"):
+            detection = detector.detect(article.text, published_on=published_on)
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
     voiced: set[tuple[str, str, str]] = set()
     for found in detection.statements:
@@ -148,9 +151,10 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               _institution(found.speaker.id, detector.entities),
                               frame.proposition, frame.polarity, frame.quantity, frame.place,
                               found.said_on, article.source_id)
-            _find_conflicts(session=session, new=new, article=article, frame=frame,
-                            detector=detector, recipients=recipients, report=report,
-                            historical=historical, speaker_id=found.speaker.id)
+            with timed("conflicts"):
+                _find_conflicts(session=session, new=new, article=article, frame=frame,
+                                detector=detector, recipients=recipients, report=report,
+                                historical=historical, speaker_id=found.speaker.id)
     repository.mark_detected(session=session, article_id=article.id)
 
 

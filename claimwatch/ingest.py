@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sqlmodel import Session
 
 from claimwatch import processes
 from claimwatch.config import Source
+from claimwatch.stage_times import add_seconds, timed
 from scrapers import (
     ExtractError,
     FetchError,
@@ -154,8 +156,9 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
 async def _ingest_item(client, source: Source, engine: Engine, url: str, item: Item,
                        report: SourceReport, backoff: float, origin: str, pooled: bool) -> str:
     try:
-        page = await fetch(client, url, backoff=backoff, origin=source.url,
-                           allowed_domains=source.allowed_domains)
+        with timed("fetch"):
+            page = await fetch(client, url, backoff=backoff, origin=source.url,
+                               allowed_domains=source.allowed_domains)
     except RobotsDisallowed as exc:
         log.warning("%s: %s", source.id, exc)
         return "robots-disallowed"
@@ -189,7 +192,7 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
         log.exception("%s: extraction crashed on %s", source.id, url)
         report.errors.append(f"{url}: {type(exc).__name__}: {exc}")
         return "extract-error"
-    with Session(engine) as session:
+    with timed("store"), Session(engine) as session:
         # Stored under the discovered URL so the next run recognises it as known.
         outcome = repository.store_article(
             session=session, source_id=source.id, url=url, title=article.title or item.title,
@@ -198,12 +201,25 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
 
 
+def _timed(job):
+    # Measured where it runs: time spent queued for a worker is not extraction.
+    started = time.perf_counter()
+    result = job()
+    return result, time.perf_counter() - started
+
+
 async def _extract(page, source: Source, item: Item, pooled: bool):
-    job = functools.partial(
+    article, seconds = await _extract_timed(page, source, item, pooled)
+    add_seconds("extract", seconds)
+    return article
+
+
+async def _extract_timed(page, source: Source, item: Item, pooled: bool):
+    job = functools.partial(_timed, functools.partial(
         extract_article, page.body, page.final_url, content_type=page.content_type,
         body_selector=source.body_selector, date_selector=source.date_selector,
         language=source.language, fallback_date=item.published_at,
-        tz=ZoneInfo(source.timezone) if source.timezone else None)
+        tz=ZoneInfo(source.timezone) if source.timezone else None))
     # Asked anew each time: a pool discarded after a stuck or killed worker is replaced.
     pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL) if pooled else None
     if pool is None:

@@ -96,11 +96,16 @@ def pending_articles(*, session: Session, limit: int) -> list[Article]:
 
 
 def add_mentions(*, session: Session, article_id: int, mentions: Iterable) -> None:
-    for mention in mentions:
-        insert_ignore(session=session, model=Mention, keys=["article_id", "entity", "start"],
-                      values=dict(article_id=article_id, entity=mention.entity,
-                                  surface=mention.surface[:500], start=mention.start,
-                                  end=mention.end))
+    rows = [dict(article_id=article_id, entity=m.entity, surface=m.surface[:500], start=m.start,
+                 end=m.end) for m in mentions]
+    if not rows:
+        return
+    # One statement for the article's mentions: a backfill stores tens of thousands.
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for chunk_start in range(0, len(rows), 500):
+        session.exec(builder(Mention.__table__).values(rows[chunk_start:chunk_start + 500])  # type: ignore[call-overload]
+                     .on_conflict_do_nothing(index_elements=["article_id", "entity", "start"]))
 
 
 def statement_fingerprint(speaker_key: str, text: str) -> str:
@@ -207,18 +212,15 @@ def analysed_copy_of(*, session: Session, article: Article) -> int | None:
     ).first()
 
 
+# UPDATE statements, not ORM loads: loading an article reads its whole text back.
 def mark_duplicate(*, session: Session, article_id: int, original_id: int) -> None:
-    article = session.get(Article, article_id)
-    article.duplicate_of = original_id
-    article.detected_at = utcnow()
-    session.add(article)
+    session.exec(update(Article).where(Article.id == article_id)  # type: ignore[call-overload]
+                 .values(duplicate_of=original_id, detected_at=utcnow()))
 
 
 def mark_detected(*, session: Session, article_id: int) -> None:
-    article = session.get(Article, article_id)
-    if article is not None:
-        article.detected_at = utcnow()
-        session.add(article)
+    session.exec(update(Article).where(Article.id == article_id)  # type: ignore[call-overload]
+                 .values(detected_at=utcnow()))
 
 
 def unsent_alerts(*, session: Session, modes: Iterable[str]) -> list[Alert]:
