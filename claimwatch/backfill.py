@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claimwatch.config import Source
-from claimwatch.ingest import SourceReport, client_for, ingest_items
+from claimwatch.ingest import client_for, ingest_items
 from scrapers import discoverer, fetch
 from scrapers.encoding import decode_html
 from scrapers.errors import FetchError
@@ -120,22 +120,28 @@ def plan_backfill(engine: Engine, source: Source, since: date, until: date) -> l
     return [d for d in days if d not in done]
 
 
-async def _ingest_day(source: Source, engine: Engine, day: date, items: list[Item] | None,
-                      backoff: float) -> SourceReport:
-    async with client_for(source) as client:
-        if items is None:
-            items = await discover_day(client, source, day, backoff=backoff)
-        return await ingest_items(source, engine, items, client=client, backoff=backoff,
-                                  origin="backfill")
+# Days ingested at once in one task: enough items to keep every core busy, while each day is
+# still checkpointed on its own.
+DAYS_PER_TASK = 7
 
 
-def run_chunk(source: Source, engine: Engine, day: date, *, items: list[Item] | None = None,
-              backoff: float = 1.0) -> dict:
-    """Ingest one day and checkpoint it; a chunk that raises is marked failed and re-raised."""
+class DaysFailed(RuntimeError):
+    """Some days of a task failed (they stay unfinished); `failures` says which and why."""
+
+    def __init__(self, failures: list[dict], results: list[dict]):
+        self.failures, self.results = failures, results
+        super().__init__("; ".join(f"{f['day']}: {f['error']}" for f in failures))
+
+
+async def _ingest_day(client, source: Source, engine: Engine, day: date,
+                      items: list[Item] | None, backoff: float) -> dict:
     with Session(engine) as session:
         checkpoints.start_chunk(session=session, source_id=source.id, day=day)
     try:
-        report = asyncio.run(_ingest_day(source, engine, day, items, backoff))
+        if items is None:
+            items = await discover_day(client, source, day, backoff=backoff)
+        report = await ingest_items(source, engine, items, client=client, backoff=backoff,
+                                    origin="backfill")
     except Exception:
         with Session(engine) as session:
             checkpoints.fail_chunk(session=session, source_id=source.id, day=day)
@@ -147,6 +153,37 @@ def run_chunk(source: Source, engine: Engine, day: date, *, items: list[Item] | 
             session=session, source_id=source.id, day=day, discovered=report.discovered,
             stored=outcomes.get("stored", 0) + outcomes.get("duplicate", 0), errors=errors)
     return {**report.as_dict(), "day": day.isoformat(), "status": status}
+
+
+async def _ingest_days(source: Source, engine: Engine, todo: list[date],
+                       items: dict[date, list[Item]] | None, backoff: float) -> list:
+    # One client for all the days: the host's politeness limits hold across them.
+    async with client_for(source) as client:
+        return await asyncio.gather(
+            *(_ingest_day(client, source, engine, day, None if items is None else items.get(day, []),
+                          backoff) for day in todo), return_exceptions=True)
+
+
+def run_days(source: Source, engine: Engine, todo: list[date], *,
+             items: dict[date, list[Item]] | None = None, backoff: float = 1.0) -> list[dict]:
+    """Ingest several days at once, each checkpointed on its own; days already done are skipped
+    (so a retried task redoes only what failed). Raises DaysFailed if any day failed."""
+    with Session(engine) as session:
+        done = checkpoints.done_days(session=session, source_id=source.id, since=min(todo),
+                                     until=max(todo)) if todo else set()
+    todo = [d for d in todo if d not in done]
+    outcomes = asyncio.run(_ingest_days(source, engine, todo, items, backoff)) if todo else []
+    results, failures = [], []
+    for day, outcome in zip(todo, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            if not isinstance(outcome, Exception):
+                raise outcome  # KeyboardInterrupt and the like stop the run
+            failures.append({"day": day.isoformat(), "error": str(outcome)[:300]})
+        else:
+            results.append(outcome)
+    if failures:
+        raise DaysFailed(failures, results)
+    return results
 
 
 def progress(engine: Engine, source_id: str, since: date, until: date,

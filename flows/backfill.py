@@ -1,4 +1,4 @@
-"""The backfill flow: one task per day of a source's history, checkpointed, analysed as history."""
+"""The backfill flow: a source's history, a few days a task, each day checkpointed, analysed as history."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 from prefect.tasks import exponential_backoff
 
 from claimwatch import backfill as days
@@ -36,21 +36,28 @@ def discover_history_task(config_path: str | None, source_id: str) -> dict[date,
     return asyncio.run(days.discover_history(source))
 
 
-@task(name="backfill-chunk", task_run_name="backfill-{source_id}-{day}", retries=2,
+def days_run_name() -> str:
+    params = task_run.parameters
+    todo = params["todo"]
+    return f"backfill-{params['source_id']}-{todo[0]}-to-{todo[-1]}"
+
+
+@task(name="backfill-days", task_run_name=days_run_name, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=10), retry_jitter_factor=0.5,
       retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE, tags=["network"])
-def backfill_chunk_task(config_path: str | None, source_id: str, day: date,
-                        items: list[Item] | None = None, backoff: float = 1.0) -> dict:
+def backfill_days_task(config_path: str | None, source_id: str, todo: list[date],
+                       items: dict[date, list[Item]] | None = None, backoff: float = 1.0
+                       ) -> list[dict]:
     config = load_flow_config(config_path)
-    return days.run_chunk(config.source(source_id), engine_for(config.database_url), day,
-                          items=items, backoff=backoff)
+    return days.run_days(config.source(source_id), engine_for(config.database_url), todo,
+                         items=items, backoff=backoff)
 
 
 @flow(name="backfill", flow_run_name=backfill_run_name)
 def backfill(source: str, since: date, until: date | None = None,
              config_path: str | None = None, chunk_retries: int = 2,
-             backoff: float = 1.0) -> dict:
-    """Ingest a historical date range of one source, one task per day; resumable, idempotent.
+             backoff: float = 1.0, days_per_task: int = days.DAYS_PER_TASK) -> dict:
+    """Ingest a historical date range of one source, a few days per task; resumable, idempotent.
 
     Days already completed (checkpointed in the database) are skipped, so a killed backfill
     resumes where it stopped and a repeated one adds nothing. Conflicts found in backfilled
@@ -64,6 +71,7 @@ def backfill(source: str, since: date, until: date | None = None,
             ./claimwatch.yaml.
         chunk_retries: Retries of a failing day before it is left for the next backfill.
         backoff: Base wait in seconds between HTTP retries of one page.
+        days_per_task: Days ingested together by one task (each still checkpointed alone).
     """
     logger = get_run_logger()
     config = load_flow_config(config_path)
@@ -79,21 +87,27 @@ def backfill(source: str, since: date, until: date | None = None,
         progress=_percent(total - len(todo), total), key=f"backfill-{source}",
         description=f"Days of {source} from {since} to {until} ingested")
     history = discover_history_task(config_path, source) if mode == "history" and todo else {}
-    chunk = backfill_chunk_task.with_options(retries=chunk_retries,
-                                             tags=["network", f"host:{days.host_of(chosen)}"])
+    task = backfill_days_task.with_options(
+        retries=chunk_retries, tags=["network", f"host:{days.host_of(chosen)}"])
     results, failed = [], []
-    for number, day in enumerate(todo, start=1):
-        items = history.get(day, []) if mode == "history" else None
+    for first in range(0, len(todo), days_per_task):
+        some = todo[first:first + days_per_task]
+        items = {d: history.get(d, []) for d in some} if mode == "history" else None
         try:
-            results.append(chunk(config_path, source, day, items, backoff))
-        except Exception as exc:  # the day stays unfinished for the next backfill
-            logger.error("day %s of %s failed: %s", day, source, exc)
-            failed.append({"day": day.isoformat(), "error": str(exc)[:300]})
+            results.extend(task(config_path, source, some, items, backoff))
+        except days.DaysFailed as exc:  # those days stay unfinished for the next backfill
+            for failure in exc.failures:
+                logger.error("day %s of %s failed: %s", failure["day"], source, failure["error"])
+            results.extend(exc.results)
+            failed.extend(exc.failures)
+        except Exception as exc:
+            logger.error("days %s..%s of %s failed: %s", some[0], some[-1], source, exc)
+            failed.extend({"day": d.isoformat(), "error": str(exc)[:300]} for d in some)
         # Each article carries its origin, so a monitor article pending at the same time
-        # still alerts immediately and this day's articles go to historical digests.
+        # still alerts immediately and these days' articles go to historical digests.
         analyse_in_batches(config_path)
         update_progress_artifact(artifact_id=artifact_id,
-                                 progress=_percent(total - len(todo) + number, total))
+                                 progress=_percent(total - len(todo) + first + len(some), total))
     totals = days.progress(engine, source, since, until)
     summary = {"source": source, "since": since.isoformat(), "until": until.isoformat(),
                "days": total, "skipped": total - len(todo), "chunks": results,
