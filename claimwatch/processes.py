@@ -46,12 +46,16 @@ def size() -> int:
 
 
 def pool_for(items: int) -> ProcessPoolExecutor | None:
-    """The shared pool when `items` pieces of work are worth spreading, else None (run inline)."""
-    if items < MIN_ITEMS_FOR_POOL or size() < 2:
+    """The shared pool when `items` pieces of work are worth spreading, else None (run inline).
+
+    Once started, the pool takes even a few items: it costs nothing more to use."""
+    if size() < 2:
         return None
     global _pool
     with _lock:
         if _pool is None:
+            if items < MIN_ITEMS_FOR_POOL:
+                return None
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             _pool = ProcessPoolExecutor(max_workers=size(), mp_context=context)

@@ -24,6 +24,7 @@ DEFAULT_GLOBAL_CONCURRENCY = 8
 MAX_WAIT = 300.0
 # Errors slow a host down, but never past this.
 MAX_ERROR_DELAY = 60.0
+MIN_ERROR_DELAY = 1.0
 ROBOTS_AGENT = "claimwatch"
 # Google's limit: rules past the first 500 KiB are ignored.
 ROBOTS_MAX_BYTES = 500 * 1024
@@ -41,6 +42,8 @@ class HostState:
     deferred: str | None = None
     # The host's robots.txt Crawl-delay: no configuration goes below it.
     robots_delay: float = 0.0
+    # Raised after the host failed: a later configuration keeps it (never shrinks in a run).
+    slowed: bool = False
 
 
 @dataclass
@@ -64,7 +67,8 @@ class Politeness:
         if key not in self._hosts:
             self._hosts[key] = HostState(asyncio.Semaphore(concurrency), delay)
         state = self._hosts[key]
-        state.delay = max(delay, state.robots_delay)
+        floor = max(delay, state.robots_delay)
+        state.delay = max(state.delay, floor) if state.slowed else floor
 
     @asynccontextmanager
     async def slot(self, key: str, *, spaced: bool = True) -> AsyncIterator[None]:
@@ -93,7 +97,9 @@ class Politeness:
     def slow_down(self, key: str) -> None:
         """A host that fails gets a longer delay for the rest of the run; never a shorter one."""
         state = self.host(key)
-        state.delay = min(MAX_ERROR_DELAY, max(state.delay, state.delay * 2))
+        # A host configured with no delay still gets one once it fails.
+        state.delay = min(MAX_ERROR_DELAY, max(state.delay * 2, MIN_ERROR_DELAY))
+        state.slowed = True
 
     def defer(self, key: str, reason: str) -> None:
         self.host(key).deferred = reason

@@ -241,3 +241,24 @@ def test_a_host_that_does_not_resolve_is_a_retried_connect_error():
         run(get("http://claimwatch-nowhere.invalid/a.html", tries=2,
                 origin="http://claimwatch-feed.invalid/feed.xml",
                 allowed_domains=["claimwatch-nowhere.invalid"]))
+
+
+def test_a_failing_hosts_delay_grows_and_never_shrinks_in_the_run(server):
+    # Repeated 5xx: the delay doubles (from a floor, even when configured to 0) and a later
+    # source configuring the same host on the same client (a backfill's next day) keeps it.
+    url = server.route("/down", Reply(503))
+    key = f"127.0.0.1:{server.port}"
+
+    async def scenario():
+        async with make_client(delay=0) as client:
+            politeness = client.politeness
+            with pytest.raises(FetchError):
+                await fetch(client, url, backoff=0.01)
+            grown = politeness.host(key).delay
+            politeness.configure(key, delay=0, concurrency=1)
+            return grown, politeness.host(key).delay
+
+    grown, after = run(scenario())
+    assert server.hits("/down") == 3
+    assert grown >= 2.0  # two failures from a 1 s floor
+    assert after == grown
