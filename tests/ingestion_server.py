@@ -6,6 +6,8 @@ logged with its path, headers and arrival time, so a test can check what was (no
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +27,8 @@ class Reply:
     drip_pause: float = 0.0
     # Omit Content-Length: the body ends when the connection closes.
     unsized: bool = False
+    # Send this many bytes of the body, then reset the connection (TCP RST).
+    reset_after: int | None = None
 
 
 @dataclass
@@ -60,6 +64,14 @@ class FaultServer:
                     self.send_header("Content-Length", str(len(reply.body)))
                 self.send_header("Connection", "close")
                 self.end_headers()
+                if reply.reset_after is not None:
+                    self.wfile.write(reply.body[:reply.reset_after])
+                    self.wfile.flush()
+                    # Linger 0: close() sends RST instead of FIN, as a crashing peer would.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    return
                 if not reply.drip:
                     self.wfile.write(reply.body)
                     return

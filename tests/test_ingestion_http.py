@@ -262,3 +262,43 @@ def test_a_failing_hosts_delay_grows_and_never_shrinks_in_the_run(server):
     assert server.hits("/down") == 3
     assert grown >= 2.0  # two failures from a 1 s floor
     assert after == grown
+
+
+def test_a_connection_reset_mid_body_is_retried_and_never_yields_a_partial_body(server):
+    body = b"<html><body>" + b"<p>full text of the article</p>" * 2000 + b"</body></html>"
+    url = server.route("/reset", Reply(200, HTML, body, reset_after=5000), Reply(200, HTML, body))
+    page = run(get(url))
+    assert page.body == body
+    assert server.hits("/reset") == 2
+
+    always = server.route("/always-reset", Reply(200, HTML, body, reset_after=5000))
+    with pytest.raises(FetchError) as caught:
+        run(get(always))
+    assert not caught.value.permanent  # due again on the next run
+    assert server.hits("/always-reset") == 3
+
+
+@pytest.mark.parametrize("seconds", [1, 86400])
+def test_retry_after_as_an_http_date_is_honoured(server, seconds):
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    # HTTP-dates have whole seconds: the wait asked for is between seconds+1 and seconds+2.
+    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=seconds + 2),
+                           usegmt=True)
+    url = server.route("/dated", Reply(429, {"Retry-After": when}), Reply(200, HTML, b"ok"))
+    if seconds > 300:  # past the 300 s cap: the host is left for the next run
+        with pytest.raises(FetchError, match="next run"):
+            run(get(url))
+        assert server.hits("/dated") == 1
+        return
+    assert run(get(url)).body == b"ok"
+    first, second = server.requests_to("/dated")
+    assert second.at - first.at >= seconds + 0.5
+
+
+def test_a_server_that_stalls_after_the_headers_is_retried_then_fails_clearly(server):
+    url = server.route("/drip", Reply(200, HTML, b"x" * 100, drip=10, drip_pause=1.0))
+    with pytest.raises(FetchError, match="ReadTimeout.*after 3 tries"):
+        run(get(url, client_options={"timeout_read": 0.2}))
+    assert server.hits("/drip") == 3
