@@ -238,9 +238,12 @@ async def _extract_timed(page, source: Source, item: Item, pooled: bool):
 
 
 def _record_failure(engine: Engine, url: str, exc: FetchError, *, permanent: bool) -> None:
+    # Where a refused redirect pointed (an internal address, say) is logged, never stored.
+    error = (f"{url}: refused: redirected where the safety rules forbid"
+             if isinstance(exc, BlockedError) and exc.url != url else str(exc))
     try:
         with Session(engine) as session:
-            url_state.record_failure(session=session, url=url, error=str(exc), status=exc.status,
+            url_state.record_failure(session=session, url=url, error=error, status=exc.status,
                                      permanent=permanent)
     except SQLAlchemyError:  # the failure is already logged and counted; its memo is a nicety
         log.exception("could not record the failure of %s", url)
