@@ -188,6 +188,10 @@ async def _request(client: httpx.AsyncClient, url: str, headers: dict,
         encoding = found.get("content-encoding", "identity").strip().lower()
         if declared.isdigit() and int(declared) > max_bytes and encoding == "identity":
             raise TooLargeError(url, f"declared {declared} bytes, cap is {max_bytes}")
+        if encoding not in DECODED_ENCODINGS:
+            # Never asked for (brotli, zstd...): kept as sent it would be stored as garbage.
+            raise FetchError(url, f"content-encoding {encoding[:40]!r} was not asked for and "
+                                  "cannot be decoded")
         body = await _read_capped(response, url, encoding, max_bytes)
         return response.status_code, found, body
 
@@ -215,14 +219,16 @@ async def _read_capped(response: httpx.Response, url: str, encoding: str, max_by
     return b"".join(chunks)
 
 
+DECODED_ENCODINGS = ("identity", "", "gzip", "x-gzip", "deflate")
+
+
 def _decoder(encoding: str):
     if encoding in ("gzip", "x-gzip"):
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if encoding == "deflate":
         # Servers send either zlib-wrapped or raw deflate; 32 + MAX_WBITS reads zlib and gzip.
         return zlib.decompressobj(32 + zlib.MAX_WBITS)
-    # identity, or a coding we do not decode (brotli without the library): kept as sent, capped.
-    return None
+    return None  # identity
 
 
 async def robots_rules(client: httpx.AsyncClient, url: str) -> Protego | None | str:

@@ -302,3 +302,20 @@ def test_a_server_that_stalls_after_the_headers_is_retried_then_fails_clearly(se
     with pytest.raises(FetchError, match="ReadTimeout.*after 3 tries"):
         run(get(url, client_options={"timeout_read": 0.2}))
     assert server.hits("/drip") == 3
+
+
+def test_a_deflate_bomb_is_stopped_at_the_cap(server):
+    packer = zlib.compressobj(9)
+    bomb = b"".join(packer.compress(b"\0" * 1_000_000) for _ in range(200)) + packer.flush()
+    url = server.route("/deflate", Reply(200, {**HTML, "Content-Encoding": "deflate"}, bomb))
+    with pytest.raises(TooLargeError, match="passed the cap"):
+        run(get(url, client_options={"max_bytes": 1_000_000}))
+
+
+def test_a_coding_never_asked_for_is_refused_not_stored_as_garbage(server):
+    # Brotli, zstd and friends are not in our Accept-Encoding; a server that sends them anyway
+    # gets a clear error, not an article of compressed bytes.
+    url = server.route("/br", Reply(200, {**HTML, "Content-Encoding": "br"}, b"\x8b\x02\x80hi\x03"))
+    with pytest.raises(FetchError, match="content-encoding 'br'"):
+        run(get(url))
+    assert "br" not in server.requests_to("/br")[0].headers.get("Accept-Encoding", "")
