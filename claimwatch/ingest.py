@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
 from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -47,6 +46,8 @@ log = logging.getLogger(__name__)
 FETCH_CONCURRENCY = 4
 # A pathological page must not hold up the run (trafilatura's own bound).
 EXTRACTION_TIMEOUT = 30.0
+# A worker that does not even answer its own time limit (stuck inside C code) is killed.
+STUCK_WORKER_TIMEOUT = 300.0
 
 
 @dataclass
@@ -178,8 +179,7 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
         return "fetch-error"
     try:
         article = await _extract(page, source, item, pooled)
-    except TimeoutError:
-        # A worker stuck on one page is killed with its pool; the run does not wait for it.
+    except (TimeoutError, processes.TimeLimitExceeded):
         message = f"{url}: extraction took longer than {EXTRACTION_TIMEOUT:.0f} s"
         log.error("%s: %s", source.id, message)
         report.errors.append(message)
@@ -201,13 +201,6 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
 
 
-def _timed(job):
-    # Measured where it runs: time spent queued for a worker is not extraction.
-    started = time.perf_counter()
-    result = job()
-    return result, time.perf_counter() - started
-
-
 async def _extract(page, source: Source, item: Item, pooled: bool):
     article, seconds = await _extract_timed(page, source, item, pooled)
     add_seconds("extract", seconds)
@@ -215,24 +208,28 @@ async def _extract(page, source: Source, item: Item, pooled: bool):
 
 
 async def _extract_timed(page, source: Source, item: Item, pooled: bool):
-    job = functools.partial(_timed, functools.partial(
+    job = functools.partial(processes.run_limited, functools.partial(
         extract_article, page.body, page.final_url, content_type=page.content_type,
         body_selector=source.body_selector, date_selector=source.date_selector,
         language=source.language, fallback_date=item.published_at,
-        tz=ZoneInfo(source.timezone) if source.timezone else None))
+        tz=ZoneInfo(source.timezone) if source.timezone else None), EXTRACTION_TIMEOUT)
     # Asked anew each time: a pool discarded after a stuck or killed worker is replaced.
     pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL) if pooled else None
     if pool is None:
         return await asyncio.wait_for(asyncio.to_thread(job), EXTRACTION_TIMEOUT)
     loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(loop.run_in_executor(pool, job), EXTRACTION_TIMEOUT)
+        # The worker enforces the limit itself; this wait (which also counts time queued
+        # behind other pages) only catches a worker that cannot be interrupted.
+        return await asyncio.wait_for(loop.run_in_executor(pool, job), STUCK_WORKER_TIMEOUT)
     except TimeoutError:
         processes.discard(pool)
         raise
-    except BrokenProcessPool:
-        # Another page's timeout (or a worker killed from outside) took the pool down with
-        # this page in it: this page did nothing wrong, so it gets one try in this process.
+    except (BrokenProcessPool, asyncio.CancelledError):
+        if asyncio.current_task().cancelling():
+            raise  # the run itself is being cancelled
+        # A stuck worker or one killed from outside took the pool down (its queued jobs are
+        # cancelled) with this page in it: the page did nothing wrong, so it gets one try here.
         processes.discard(pool)
         return await asyncio.wait_for(asyncio.to_thread(job), EXTRACTION_TIMEOUT)
 

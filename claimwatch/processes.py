@@ -12,17 +12,52 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 # Below this many items, handing work to other processes costs more than it saves.
 MIN_ITEMS_FOR_POOL = 8
-PRELOAD = ["scrapers.extract", "detection"]
+PRELOAD = ["claimwatch.processes", "scrapers.extract", "detection"]
 
+# True only in the pool's workers: their main thread is ours to interrupt with a signal.
+_in_worker = False
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _configured: int | None = None
+
+
+class TimeLimitExceeded(Exception):
+    """A job ran past its time limit inside a worker; the worker itself lives on."""
+
+
+def _alarm(signum, frame):  # noqa: ARG001 (signal handler signature)
+    raise TimeLimitExceeded
+
+
+def run_limited(job, seconds: float):
+    """(result, seconds taken) of `job`, measured where it runs (queueing is not counted).
+
+    In a worker process the limit is enforced there by SIGALRM, so a pathological input costs
+    its own job and the worker survives; in a thread no signal can reach it, and the caller's
+    own wait is the only bound."""
+    started = time.perf_counter()
+    if not _in_worker:
+        return job(), time.perf_counter() - started
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return job(), time.perf_counter() - started
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _mark_worker() -> None:
+    global _in_worker
+    _in_worker = True
 
 
 def available_cores() -> int:
@@ -58,7 +93,8 @@ def pool_for(items: int) -> ProcessPoolExecutor | None:
                 return None
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPoolExecutor(max_workers=size(), mp_context=context)
+            _pool = ProcessPoolExecutor(max_workers=size(), mp_context=context,
+                                        initializer=_mark_worker)
             log.debug("started %d worker processes", size())
         return _pool
 

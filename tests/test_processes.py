@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bench.replica import config_for, generate
 from claimwatch import processes
 from claimwatch.analysis import analyse_all_pending
-from claimwatch.config import Config
+from claimwatch.config import Config, Source
 from claimwatch.ingest import ingest_source
 from claimwatch.sample_site import SampleSite
 from storage.db import engine_for
@@ -81,3 +81,38 @@ def test_a_worker_killed_from_outside_costs_no_article(replica, tmp_path, pool_s
     assert sum(r["stored"] for r in result["outcomes"]) == ARTICLES
     assert result["analysed"] == ARTICLES
     assert processes._pool is not pool, "the broken pool is replaced, not reused"
+
+
+def test_a_page_that_extracts_forever_costs_only_itself(tmp_path, pool_size, monkeypatch):
+    from claimwatch import ingest
+    from tests.ingestion_server import FaultServer, Reply
+    from tests.test_ingestion_runs import story
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    # Megabytes of nested blocks: seconds of work for the extractor, far past the limit set here.
+    pathological = ("<html><body><article>" + "".join(
+        f"<div><p>Paragraph {i} of a page built to be slow to extract.</p><table><tr><td>{i}"
+        "</td></tr></table></div>" for i in range(20000)) + "</article></body></html>").encode()
+    monkeypatch.setattr(ingest, "EXTRACTION_TIMEOUT", 1.0)
+    pool_size(2)
+    server = FaultServer()
+    try:
+        names = [f"s{n}" for n in range(10)] + ["slow"]
+        items = "".join(f"<item><title>{n}</title><link>{server.base}/news/{n}.html</link></item>"
+                        for n in names)
+        server.route("/feed.xml", Reply(200, {"Content-Type": "application/rss+xml"},
+                                        f'<rss version="2.0"><channel><title>t</title>{items}'
+                                        "</channel></rss>".encode()))
+        for n in names[:-1]:
+            server.route(f"/news/{n}.html", Reply(200, html, story(f"topic {n}")))
+        server.route("/news/slow.html", Reply(200, html, pathological))
+        source = Source(id="slowpoke", kind="rss", url=f"{server.base}/feed.xml", crawl_delay=0)
+        engine = engine_for(f"sqlite:///{tmp_path / 't.db'}")
+        report = asyncio.run(ingest.ingest_source(source, engine, backoff=0.01))
+    finally:
+        server.close()
+    assert report.outcomes["stored"] == 10
+    assert report.outcomes["extract-error"] == 1
+    assert any("slow.html: extraction took longer than 1 s" in e for e in report.errors)
+    # The limit was enforced inside the worker: the pool lives on, nothing had to be killed.
+    assert all(p.is_alive() for p in processes._pool._processes.values())
