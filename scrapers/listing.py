@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
 from scrapers.encoding import decode_html
 from scrapers.items import Item, same_site
+
+log = logging.getLogger(__name__)
 
 
 def parse_listing(html: str, base_url: str, link_selector: str,
@@ -49,4 +52,8 @@ async def discover(client, source, start_url: str | None = None, *, state=None,
                   if same_site(link, source.url, source.allowed_domains)]
         if url and not same_site(url, source.url, source.allowed_domains):
             url = None
+    if url and url not in seen:
+        # An endless calendar or ?page= chain is a crawler trap: say where we stopped.
+        log.warning("%s: stopped at max_pages (%d) with more listing pages linked (next: %s)",
+                    source.id, source.max_pages, url[:200])
     return items
