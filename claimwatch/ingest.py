@@ -16,6 +16,7 @@ import logging
 from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,8 @@ FETCH_CONCURRENCY = 4
 EXTRACTION_TIMEOUT = 30.0
 # A worker that does not even answer its own time limit (stuck inside C code) is killed.
 STUCK_WORKER_TIMEOUT = 300.0
+# Clocks and time zones differ; a date further ahead than this is wrong.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass
@@ -192,13 +195,27 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
         log.exception("%s: extraction crashed on %s", source.id, url)
         report.errors.append(f"{url}: {type(exc).__name__}: {exc}")
         return "extract-error"
+    published = _plausible(article.published_at, source, url) or \
+        _plausible(item.published_at, source, url)
     with timed("store"), Session(engine) as session:
         # Stored under the discovered URL so the next run recognises it as known.
         outcome = repository.store_article(
             session=session, source_id=source.id, url=url, title=article.title or item.title,
-            published_at=article.published_at or item.published_at, language=article.language,
-            text=article.text, origin=origin)
+            published_at=published, language=article.language, text=article.text, origin=origin)
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
+
+
+def _plausible(published: datetime | None, source: Source, url: str) -> datetime | None:
+    """A publication date more than a day ahead is a broken CMS field, not news from the future:
+    the article is stored undated (so no date-bounded backfill counts it) and the fact logged."""
+    if published is None:
+        return None
+    stamp = published if published.tzinfo else published.replace(tzinfo=timezone.utc)
+    if stamp > datetime.now(timezone.utc) + FUTURE_TOLERANCE:
+        log.warning("%s: %s claims to be published on %s, in the future; stored undated",
+                    source.id, url, stamp.isoformat())
+        return None
+    return published
 
 
 async def _extract(page, source: Source, item: Item, pooled: bool):
