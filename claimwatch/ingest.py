@@ -96,6 +96,9 @@ async def _ingest_source(source: Source, engine: Engine, client, state: CrawlSta
     report = await ingest_items(source, engine, items, client=client, backoff=backoff)
     report.errors += state.failures
     report.due_next_run += len(state.failures)
+    if state.malformed:
+        # The run goes on with what the forgiving parser recovered; the report says so.
+        report.outcomes["malformed-index"] += len(state.malformed)
     if source.url in state.not_modified:
         log.info("%s: %s not modified since the last run", source.id, source.url)
         report.outcomes["not-modified"] += 1

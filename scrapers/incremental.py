@@ -35,6 +35,8 @@ class CrawlState:
     not_modified: list[str] = field(default_factory=list)
     # Index pages (child sitemaps) that failed: their items are due on the next run.
     failures: list[str] = field(default_factory=list)
+    # Index pages read only by a forgiving parser (a malformed feed): counted in the report.
+    malformed: list[str] = field(default_factory=list)
 
 
 async def fetch_index(client, url: str, source, *, state: CrawlState | None = None,

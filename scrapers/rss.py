@@ -36,7 +36,8 @@ def repair_utf8(body: bytes, base_url: str) -> bytes:
     return body
 
 
-def parse_feed(body: bytes, base_url: str, allowed_domains: list[str]) -> list[Item]:
+def parse_feed(body: bytes, base_url: str, allowed_domains: list[str], *,
+               malformed: list[str] | None = None) -> list[Item]:
     """Items of a feed; a malformed feed yields what the loose parser recovers, with a warning."""
     if not isinstance(body, bytes):
         # Given a str, feedparser would fetch it as a URL itself, past every rule of our client.
@@ -45,6 +46,8 @@ def parse_feed(body: bytes, base_url: str, allowed_domains: list[str]) -> list[I
                               resolve_relative_uris=True)
     if parsed.bozo:
         log.warning("feed %s is not well-formed: %s", base_url, parsed.bozo_exception)
+        if malformed is not None:
+            malformed.append(f"{base_url}: {parsed.bozo_exception}"[:300])
     if not parsed.entries and parsed.bozo:
         raise ExtractError(f"{base_url}: no feed entries ({parsed.bozo_exception})")
     items = []
@@ -68,4 +71,5 @@ async def discover(client, source, *, state=None, backoff: float = 1.0) -> list[
     page = await fetch_index(client, source.url, source, state=state, backoff=backoff)
     if page is None:
         return []
-    return parse_feed(page.body, page.final_url, source.allowed_domains)
+    return parse_feed(page.body, page.final_url, source.allowed_domains,
+                      malformed=state.malformed if state is not None else None)

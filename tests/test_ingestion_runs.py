@@ -117,7 +117,7 @@ def test_each_fault_costs_one_item_and_the_next_runs_catch_up(outlet, database_u
         first = ingest(source, engine)
     assert first.discovered == 12 - 1  # the off-site link is never even discovered
     assert dict(first.outcomes) == {"stored": 4, "fetch-error": 4, "too-large": 2,
-                                    "robots-disallowed": 1}
+                                    "robots-disallowed": 1, "malformed-index": 1}
     assert first.due_next_run == 2  # the stalled and the looping page
     for needle in ("not well-formed", "elsewhere.example", "ReadTimeout", "too many redirects",
                    "HTTP 404", "non-public address", "passed the cap", "disallowed by robots"):
@@ -134,7 +134,7 @@ def test_each_fault_costs_one_item_and_the_next_runs_catch_up(outlet, database_u
     outlet.repair()
     second = ingest(source, engine)
     assert dict(second.outcomes) == {"stored": 2, "known": 4, "known-failure": 4,
-                                     "robots-disallowed": 1}
+                                     "robots-disallowed": 1, "malformed-index": 1}
     assert second.due_next_run == 0
     assert server.hits("/news/gone.html") == 1  # a 404 is not asked again
 
