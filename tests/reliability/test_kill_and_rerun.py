@@ -80,3 +80,45 @@ def test_killed_passes_then_a_full_pass_store_and_alert_everything_once(
         carried[message["Message-ID"]] |= ids
     all_ids = [i for ids in carried.values() for i in ids]
     assert sorted(all_ids) == ["1", "2", "3", "4"]
+
+
+# A pass that dies with SIGKILL right after a named stage, at a point no timing can miss.
+DIE_AFTER = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from claimwatch.analysis import analyse_all_pending
+from claimwatch.config import load_config
+from claimwatch.ingest import ingest_source
+from storage.db import engine_for
+
+config = load_config(Path(sys.argv[1]))
+engine = engine_for(config.database_url)
+for source in config.sources:
+    asyncio.run(ingest_source(source, engine))
+if sys.argv[2] == "analysis":
+    analyse_all_pending(config, engine)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("stage", ["ingestion", "analysis"])
+def test_a_pass_killed_after_a_stage_loses_and_doubles_no_alert(stage, tmp_path, sample_site,
+                                                                 mail_capture):
+    # Checklist row 37: killed after storing articles, before any alert row exists; and killed
+    # after the outbox rows are written, before any is sent.
+    config = write_config(tmp_path, sample_site.base, mail_capture.port,
+                          f"sqlite:///{tmp_path / 'stage.db'}")
+    died = subprocess.run([sys.executable, "-c", DIE_AFTER, config, stage], timeout=120)
+    assert died.returncode == -signal.SIGKILL
+    engine = engine_for(load_config(Path(config)).database_url)
+    with Session(engine) as session:
+        assert len(session.exec(select(Article)).all()) == 12
+        assert len(session.exec(select(Alert)).all()) == (4 if stage == "analysis" else 0)
+    assert mail_capture.messages() == []
+    assert one_pass(config, kill_after=None) == 0
+    assert one_pass(config, kill_after=None) == 0
+    with Session(engine) as session:
+        alerts = session.exec(select(Alert)).all()
+    assert len(alerts) == 4 and all(a.sent_at is not None for a in alerts)
+    [message] = mail_capture.messages()
+    assert message.get_body(("plain",)).get_content().count("] conflict #") == 4
