@@ -105,6 +105,7 @@ class _Anchor:
     start: int
     end: int
     is_range: bool = False  # "1-5 October": "с 1 по 5 октября" is the range, not "since"
+    year_given: bool = True  # False when the year was taken from the article's date
 
 
 _ISO = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
@@ -143,7 +144,13 @@ def _relate(folded: str, anchor: _Anchor, following: list[_Anchor],
         other = following[0]
         connector = folded[anchor.end : other.start].strip()
         if lexicon.range_words is not None and lexicon.range_words.fullmatch(connector):
-            return Period(anchor.first, other.last, start, other.end)
+            first = anchor.first
+            if not anchor.year_given and other.year_given:
+                # "from 27 September to 10 November 2020": the year written once is both ends'.
+                first = _day(other.first.year, first.month, first.day) or first
+                if first > other.first:
+                    first = _day(first.year - 1, first.month, first.day) or first
+            return Period(first, other.last, start, other.end)
     if relation == "before":
         return Period(None, anchor.first - timedelta(days=1), start, anchor.end)
     if relation == "after":
@@ -172,10 +179,11 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
     found: list[_Anchor] = []
 
     def add(first: date | None, last: date | None, start: int, end: int,
-            is_range: bool = False) -> None:
+            is_range: bool = False, year_given: bool = True) -> None:
         if first is not None and last is not None:
             tail = _YEAR_WORD.match(folded, end)
-            found.append(_Anchor(first, last, start, tail.end() if tail else end, is_range))
+            found.append(_Anchor(first, last, start, tail.end() if tail else end, is_range,
+                                 year_given))
 
     for match in _ISO.finditer(folded):
         day = _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -190,13 +198,14 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             if month is not None and int(match.group(1)) < int(match.group(2)):
                 first = _dated(match.group(4), month, int(match.group(1)), published_on)
                 last = first and _day(first.year, month, int(match.group(2)))
-                add(first, last, *match.span(), is_range=True)
+                add(first, last, *match.span(), is_range=True,
+                    year_given=bool(match.group(4)))
         for pattern, day_group, month_group in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
             for match in pattern.finditer(folded):
                 month = months.get(match.group(month_group))
                 if month is not None:
                     day = _dated(match.group(3), month, int(match.group(day_group)), published_on)
-                    add(day, day, *match.span())
+                    add(day, day, *match.span(), year_given=bool(match.group(3)))
     if months:
         for match in _MONTH_YEAR.finditer(folded):
             month = months.get(match.group(1))
@@ -204,7 +213,7 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
                 continue
             first = _dated(match.group(2), month, 1, published_on)
             if first is not None:
-                add(first, _month_end(first), *match.span())
+                add(first, _month_end(first), *match.span(), year_given=bool(match.group(2)))
     for match in _BARE_YEAR.finditer(folded):
         year = int(match.group(1))
         add(date(year, 1, 1), date(year, 12, 31), *match.span())

@@ -39,6 +39,12 @@ class Gazetteer:
         self.places = {p.id: p for p in places}
         self._check_references()
         self._up = {place_id: self._enclosing(place_id) for place_id in self.places}
+        # Each place with all it lies within and all that lies within it: an overlap declared
+        # anywhere in that family may put the place on shared ground.
+        self._family: dict[str, set[str]] = {place_id: set(up) for place_id, up in self._up.items()}
+        for place_id, up in self._up.items():
+            for outer in up:
+                self._family[outer].add(place_id)
         self._overlaps: dict[str, set[str]] = {place_id: set() for place_id in self.places}
         for place in places:
             for other in place.overlaps:
@@ -82,13 +88,14 @@ class Gazetteer:
 
     def apart(self, one: str, other: str) -> bool:
         """Whether two places surely share no ground: both known, neither holds the other, and
-        nothing that holds the one is declared to overlap anything that holds the other."""
+        no overlap is declared between a place that holds or lies within the one and a place
+        that holds or lies within the other."""
         if one not in self.places or other not in self.places:
             return False
-        up_one, up_other = self._up[one], self._up[other]
-        if one in up_other or other in up_one:
+        if one in self._up[other] or other in self._up[one]:
             return False
-        return not any(self._overlaps[a] & up_other for a in up_one)
+        family = self._family[other]
+        return not any(self._overlaps[a] & family for a in self._family[one])
 
 
 def load_gazetteer_data(paths: list[Path]) -> tuple[list[Place], dict[str, list[str]]]:
