@@ -21,9 +21,9 @@ from detection.conflicts import (
     compare,
 )
 from detection.dates import claim_period
-from detection.lexicon import default_lexicon
+from detection.lexicon import build_lexicon, default_lexicon, lexicon_paths, load_lexicon_data
 from detection.places import GazetteerError, build_gazetteer, default_gazetteer
-from detection.qualifiers import NOT, ONLY
+from detection.qualifiers import NOT, ONLY, Qualifiers
 from detection.text import fold_aligned
 
 WATCHLIST = [
@@ -301,3 +301,18 @@ def test_claims_at_different_places_support_each_other():
     assert agrees(record(2, speaker="b", place="shusha"), record(1, place="ganja"))
     assert not agrees(record(2, speaker="b", place="shusha", place_scope=ONLY),
                       record(1, place="ganja"))
+
+
+def test_a_case_suffix_does_the_work_of_a_preposition(tmp_path):
+    extra = tmp_path / "suffixes.yaml"
+    extra.write_text("place_suffixes: [da, də, ում]\n", encoding="utf-8")
+    lexicon = build_lexicon(load_lexicon_data([*lexicon_paths(), extra]))
+
+    def place(text, chosen=lexicon):
+        where = Qualifiers(text, fold_aligned(text), chosen, default_gazetteer()).place_after(0)
+        return where and (where.surface, where.place_id)
+
+    assert place("raketlər Şuşada partladı") == ("Şuşada", "shusha")
+    assert place("Շուշիում պայթյուն") == ("Շուշիում", "shusha")
+    assert place("Şuşa raketləri") is None  # the bare name: a subject or a modifier
+    assert place("raketlər Şuşada partladı", default_lexicon()) is None
