@@ -86,8 +86,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     hits = _predicate_hits(folded, lexicon)
     qualifiers = Qualifiers(content, folded, lexicon, context.places or default_gazetteer(),
                             context.published_on)
-    reader = _Reader(content, folded, inside, lexicon, context, hits,
-                     qualifier_negations=qualifiers.negations)
+    reader = _Reader(content, folded, inside, lexicon, context, hits, qualifiers=qualifiers)
     frames: list[ClaimFrame] = []
     taken: set[int] = set()
     for index, hit in enumerate(hits):
@@ -159,11 +158,9 @@ class _Reader:
     """Reads one statement: clauses, each predicate's weapons, subject and polarity."""
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
-                 context: Context, hits: list[_Hit],
-                 qualifier_negations: list[tuple[int, int]] | None = None):
+                 context: Context, hits: list[_Hit], qualifiers: Qualifiers | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
-        # "fired, but not at Shusha": that "not" is the place's, not the predicate's.
-        self.qualifier_negations = qualifier_negations or []
+        self.qualifiers = qualifiers
         self.inside, self.hits = inside, hits
         self.weapons = [m for m in inside if m.mention.kind == "weapon"]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
@@ -240,7 +237,8 @@ class _Reader:
         lexicon, folded = self.lexicon, self.folded
         start, _ = self.clause(hit.start)
         flips = int(self.context.denial_verb) + int(hit.predicate.negative)
-        masked: list[tuple[int, int]] = list(self.qualifier_negations)
+        # "fired, but not at Shusha": that "not" is the place's, not the predicate's.
+        masked = list(self.qualifiers.negations) if self.qualifiers is not None else []
         if lexicon.denial_phrases is not None:
             for match in lexicon.denial_phrases.finditer(folded, 0, hit.start):
                 masked.append((match.start(), match.end()))
