@@ -185,14 +185,23 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             found.append(_Anchor(first, last, start, tail.end() if tail else end, is_range,
                                  year_given))
 
-    for match in _ISO.finditer(folded):
-        day = _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        add(day, day, *match.span())
-    for match in _DOTTED.finditer(folded):
-        day = _day(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        add(day, day, *match.span())
+    # Each family of expressions is looked for only where its cue is present: most
+    # statements name no date at all.
+    digits = _DIGIT.search(folded) is not None
     months = lexicon.months
-    if months and _DIGIT.search(folded):
+    named_month = lexicon.months_pattern is not None and \
+        lexicon.months_pattern.search(folded) is not None
+    if digits:
+        for match in _ISO.finditer(folded):
+            day = _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            add(day, day, *match.span())
+        for match in _DOTTED.finditer(folded):
+            day = _day(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            add(day, day, *match.span())
+        for match in _BARE_YEAR.finditer(folded):
+            year = int(match.group(1))
+            add(date(year, 1, 1), date(year, 12, 31), *match.span())
+    if digits and named_month:
         for match in _day_range(lexicon).finditer(folded):
             month = months.get(match.group(3))
             if month is not None and int(match.group(1)) < int(match.group(2)):
@@ -206,17 +215,15 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
                 if month is not None:
                     day = _dated(match.group(3), month, int(match.group(day_group)), published_on)
                     add(day, day, *match.span(), year_given=bool(match.group(3)))
-    if months:
-        for match in _MONTH_YEAR.finditer(folded):
-            month = months.get(match.group(1))
-            if month is None:
+    if named_month and lexicon.months_pattern is not None:
+        for cue in lexicon.months_pattern.finditer(folded):
+            match = _MONTH_YEAR.match(folded, cue.start())
+            month = months.get(match.group(1)) if match else None
+            if match is None or month is None:
                 continue
             first = _dated(match.group(2), month, 1, published_on)
             if first is not None:
                 add(first, _month_end(first), *match.span(), year_given=bool(match.group(2)))
-    for match in _BARE_YEAR.finditer(folded):
-        year = int(match.group(1))
-        add(date(year, 1, 1), date(year, 12, 31), *match.span())
     if published_on is not None:
         for pattern, table in ((lexicon.weekdays_pattern, lexicon.weekdays),
                                (lexicon.relative_days_pattern, lexicon.relative_days)):
