@@ -7,6 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from detection.conflicts import MEANINGS
+
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                    autoescape=select_autoescape(enabled_extensions=("html", "j2.html"),
@@ -14,6 +16,9 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined
                    trim_blocks=True, lstrip_blocks=True)
 _HTML_ENV = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
+for _env in (_ENV, _HTML_ENV):
+    # What a kind of conflict means, beside each conflict's own explanation.
+    _env.globals["meaning"] = lambda kind: MEANINGS.get(kind, "")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 MAX_SUBJECT = 180
 

@@ -150,7 +150,10 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
             new = ClaimRecord(statement_id, speaker_key, found.speaker.name,
                               _institution(found.speaker.id, detector.entities),
                               frame.proposition, frame.polarity, frame.quantity, frame.place,
-                              found.said_on, article.source_id)
+                              found.said_on, article.source_id, place_id=frame.place_id,
+                              place_scope=frame.place_scope, time=frame.time,
+                              time_start=frame.time_start, time_end=frame.time_end,
+                              time_scope=frame.time_scope)
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
                                 detector=detector, recipients=recipients, report=report,
@@ -207,4 +210,6 @@ def _record(claim: Claim, statement: Statement, article: Article,
         speaker_name=statement.speaker_name,
         institution=_institution(statement.speaker_id, entities),
         proposition=claim.proposition, polarity=claim.polarity, quantity=claim.quantity,
-        place=claim.place, said_on=statement.said_on, source=article.source_id)
+        place=claim.place, said_on=statement.said_on, source=article.source_id,
+        place_id=claim.place_id, place_scope=claim.place_scope, time=claim.time,
+        time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope)

@@ -60,7 +60,10 @@ def statement_dict(view: dict) -> dict:
         "sources": [{"article_url": s["article_url"], "source": s["source"],
                      "published_at": _iso(s["published_at"])} for s in view["sources"]],
         "claims": [{"subject": c.subject, "predicate": c.predicate, "object": c.object,
-                    "polarity": c.polarity, "quantity": c.quantity, "place": c.place}
+                    "polarity": c.polarity, "quantity": c.quantity, "place": c.place,
+                    "place_id": c.place_id, "place_scope": c.place_scope, "time": c.time,
+                    "time_start": _iso(c.time_start), "time_end": _iso(c.time_end),
+                    "time_scope": c.time_scope}
                    for c in view["claims"]],
     }
 

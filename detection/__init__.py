@@ -19,14 +19,15 @@ from detection.mentions import (
     build_role_matcher,
     root_of,
 )
+from detection.places import Gazetteer, Place, default_gazetteer
 from detection.roles import title_holders
 from detection.statements import Speaker, StatementFound, find_statements
 from detection.text import normalize
 
 __all__ = [
-    "AFFIRM", "DENY", "ClaimFrame", "Detection", "Detector", "Entity", "Lexicon", "Matcher",
-    "Mention", "Speaker", "StatementFound", "ancestors", "build_matcher", "default_lexicon",
-    "proposition_key", "root_of",
+    "AFFIRM", "DENY", "ClaimFrame", "Detection", "Detector", "Entity", "Gazetteer", "Lexicon",
+    "Matcher", "Mention", "Place", "Speaker", "StatementFound", "ancestors", "build_matcher",
+    "default_gazetteer", "default_lexicon", "proposition_key", "root_of",
 ]
 
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import date
 
-from detection.dates import time_phrase
 from detection.lexicon import Lexicon, Predicate
 from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
+from detection.places import Gazetteer, default_gazetteer
+from detection.qualifiers import Qualifiers
 from detection.text import fold_aligned
 
 AFFIRM = "affirm"
 DENY = "deny"
-
-# "in/at/toward Shusha", "в Шуше", "по Шуше": a capitalised place after a locative preposition.
-_PLACE = re.compile(
-    r"(?:\b(?:in|at|on|toward|towards|near|over|into)\s+|(?<!\w)(?:в|во|на|по|под|у)\s+)"
-    r"([A-ZА-ЯЁ][\w'-]+(?:\s+[A-ZА-ЯЁ][\w'-]+)?)"
-)
 
 
 @dataclass(frozen=True)
@@ -27,8 +23,15 @@ class ClaimFrame:
     object: str
     polarity: str
     quantity: int | None = None
-    place: str | None = None
+    place: str | None = None  # where, as written ("Нагорном Карабахе")
     time: str | None = None  # when, as the statement words it ("on Tuesday", "в ходе войны")
+    # The place's gazetteer id; the days the time covers (first and last, inclusive, None on an
+    # open or unknown side); each qualifier's scope, "only" or "not" (detection.qualifiers).
+    place_id: str | None = None
+    place_scope: str | None = None
+    time_start: date | None = None
+    time_end: date | None = None
+    time_scope: str | None = None
 
     @property
     def proposition(self) -> str:
@@ -37,7 +40,10 @@ class ClaimFrame:
     def as_dict(self) -> dict:
         return {"subject": self.subject, "predicate": self.predicate, "object": self.object,
                 "polarity": self.polarity, "quantity": self.quantity, "place": self.place,
-                "time": self.time}
+                "time": self.time, "place_id": self.place_id, "place_scope": self.place_scope,
+                "time_start": self.time_start.isoformat() if self.time_start else None,
+                "time_end": self.time_end.isoformat() if self.time_end else None,
+                "time_scope": self.time_scope}
 
 
 def proposition_key(subject: str, predicate: str, obj: str) -> str:
@@ -59,6 +65,10 @@ class Context:
     preceding_actors: list[Mention]
     # The sentence refuses or hedges ("declined to say whether ..."): no polarity to read.
     hedged: bool = False
+    # For the claim's qualifiers: the article's date ("on 9 November" of which year) and
+    # the places to resolve ("at Shusha"); the bundled gazetteer when None.
+    published_on: date | None = None
+    places: Gazetteer | None = None
 
 
 def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: Lexicon,
@@ -74,14 +84,17 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     if not weapons:
         return []
     hits = _predicate_hits(folded, lexicon)
-    reader = _Reader(content, folded, inside, lexicon, context, hits)
+    qualifiers = Qualifiers(content, folded, lexicon, context.places or default_gazetteer(),
+                            context.published_on)
+    reader = _Reader(content, folded, inside, lexicon, context, hits, qualifiers=qualifiers)
     frames: list[ClaimFrame] = []
     taken: set[int] = set()
     for index, hit in enumerate(hits):
         for weapon in reader.objects_of(index, taken):
-            frames += reader.frames_for(hit, weapon)
-    when = time_phrase(content, folded, lexicon) if frames else None
-    return _unique([replace(f, time=when) for f in frames] if when else frames)
+            where = qualifiers.place_after(weapon.end)
+            frames += [where.apply(f) if where else f for f in reader.frames_for(hit, weapon)]
+    when = qualifiers.time() if frames else None
+    return _unique([when.apply(f) for f in frames] if when else frames)
 
 
 @dataclass(frozen=True)
@@ -145,8 +158,9 @@ class _Reader:
     """Reads one statement: clauses, each predicate's weapons, subject and polarity."""
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
-                 context: Context, hits: list[_Hit]):
+                 context: Context, hits: list[_Hit], qualifiers: Qualifiers | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
+        self.qualifiers = qualifiers
         self.inside, self.hits = inside, hits
         self.weapons = [m for m in inside if m.mention.kind == "weapon"]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
@@ -202,20 +216,18 @@ class _Reader:
         polarity = DENY if negated else AFFIRM
         # "not a single missile" counts nothing: a denial carries no quantity.
         quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon)
-        place = _place(self.content, weapon.end)
         entity = weapon.mention.entity
         subject = self.subject(hit)
         if predicate.evidence_for:
             # Remains found say the weapon was used; who found them is not who fired it.
-            return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity, place)] \
+            return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity)] \
                 if subject else []
         if predicate.intransitive:
-            frames = [ClaimFrame(entity, predicate.name, entity, polarity, quantity, place)]
+            frames = [ClaimFrame(entity, predicate.name, entity, polarity, quantity)]
             if predicate.implies and subject:
-                frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
-                                         place))
+                frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity))
             return frames
-        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity, place)] \
+        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity)] \
             if subject else []
 
     def negated(self, hit: _Hit, weapon: _Span) -> bool:
@@ -225,7 +237,8 @@ class _Reader:
         lexicon, folded = self.lexicon, self.folded
         start, _ = self.clause(hit.start)
         flips = int(self.context.denial_verb) + int(hit.predicate.negative)
-        masked: list[tuple[int, int]] = []
+        # "fired, but not at Shusha": that "not" is the place's, not the predicate's.
+        masked = list(self.qualifiers.negations) if self.qualifiers is not None else []
         if lexicon.denial_phrases is not None:
             for match in lexicon.denial_phrases.finditer(folded, 0, hit.start):
                 masked.append((match.start(), match.end()))
@@ -314,11 +327,6 @@ def _quantity(folded: str, weapon_start: int, lexicon: Lexicon) -> int | None:
             word = re.sub(r"\s+", " ", found[-1])
             return lexicon.numbers.get(word)
     return None
-
-
-def _place(content: str, after: int) -> str | None:
-    match = _PLACE.search(content, after)
-    return match.group(1) if match else None
 
 
 def _unique(frames: list[ClaimFrame]) -> list[ClaimFrame]:

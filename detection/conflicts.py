@@ -1,15 +1,46 @@
-"""When two claims on one proposition conflict, which kind of conflict, and why, in one sentence."""
+"""When two claims on one proposition conflict, which kind of conflict, and why, in one sentence.
+
+Places and times. Several events can be true at once: Iskanders fired at Shusha and at Ganja,
+Shaheds launched in October and in November. Two affirmations at different places or times
+are therefore no conflict, however far apart. They conflict only when one side rules the
+other out: it is exclusive ("only at Shusha", "только 9 ноября", "... and nowhere else") and
+the other's place lies outside it (neither within the other, per the gazetteer) or its period
+does not overlap; or it puts the negation on the qualifier ("fired, but not at Shusha") and the
+other names that place, or one within it. A place the gazetteer does not know, or a time with no
+calendar ("during the war"), never conflicts.
+
+The same reading keeps an affirmation and a denial that speak of surely different places or
+periods ("not fired at Shusha" against "fired at Ganja") from being called a contradiction, and
+keeps counts given for different places or periods from being compared.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from detection.claims import AFFIRM
+from detection.places import Gazetteer, default_gazetteer
+from detection.qualifiers import NOT, ONLY
 
 CONTRADICTION = "contradiction"
 REVERSAL = "reversal"
 QUANTITY = "quantity"
+PLACE = "place"
+TIME = "time"
+
+# What each kind means, for alerts and documentation: one sentence each.
+MEANINGS = {
+    CONTRADICTION: "One statement affirms what the other denies.",
+    REVERSAL: "The same speaker or institution has both affirmed it and denied it.",
+    QUANTITY: "Both say it happened, but give different numbers.",
+    PLACE: "Both say it happened, but one confines it to a place the other's lies outside, "
+           "or rules out the place the other names.",
+    TIME: "Both say it happened, but one confines it to a period the other's falls outside, "
+          "or rules out the period the other names.",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +57,19 @@ class ClaimRecord:
     place: str | None
     said_on: date | None
     source: str | None = None
+    # Qualifiers as detection.claims.ClaimFrame holds them.
+    place_id: str | None = None
+    place_scope: str | None = None
+    time: str | None = None
+    time_start: date | None = None
+    time_end: date | None = None
+    time_scope: str | None = None
+
+    @property
+    def period(self) -> tuple[date | None, date | None] | None:
+        if self.time_start is None and self.time_end is None:
+            return None
+        return self.time_start, self.time_end
 
 
 @dataclass(frozen=True)
@@ -44,28 +88,143 @@ def _stance(polarity: str) -> str:
     return "affirms" if polarity == AFFIRM else "denies"
 
 
-def compare(new: ClaimRecord, old: ClaimRecord) -> Verdict | None:
+def compare(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None) -> Verdict | None:
     """The conflict between a new claim and a recorded one, or None when they agree."""
     if new.proposition != old.proposition or new.statement_id == old.statement_id:
         return None
+    places = places or default_gazetteer()
     same_voice = new.speaker_key == old.speaker_key or (
         new.institution is not None and new.institution == old.institution)
     if new.polarity != old.polarity:
+        denial, affirmation = (new, old) if new.polarity != AFFIRM else (old, new)
+        if _elsewhere(denial, affirmation, places):
+            return None
         kind = REVERSAL if same_voice else CONTRADICTION
         return Verdict(kind, (
             f"{_who(new)} {_stance(new.polarity)} '{new.proposition}'; "
             f"{_who(old)} {_stance(old.polarity)} it"
             + (" (the same voice changed position)." if same_voice else ".")))
-    if new.polarity == AFFIRM and new.quantity is not None and old.quantity is not None \
-            and new.quantity != old.quantity:
+    if new.polarity != AFFIRM:
+        return None
+    verdict = _place_verdict(new, old, places) or _time_verdict(new, old)
+    if verdict is not None:
+        return verdict
+    if new.quantity is not None and old.quantity is not None and new.quantity != old.quantity \
+            and _same_scope(new, old):
         return Verdict(QUANTITY, (
             f"{_who(new)} gives {new.quantity} for '{new.proposition}'; "
             f"{_who(old)} gave {old.quantity}."))
     return None
 
 
-def agrees(new: ClaimRecord, old: ClaimRecord) -> bool:
+def agrees(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None) -> bool:
     """Two claims that support each other: same proposition and stance, different statements."""
     return (new.proposition == old.proposition and new.statement_id != old.statement_id
-            and new.polarity == old.polarity and compare(new, old) is None)
+            and new.polarity == old.polarity and compare(new, old, places) is None)
 
+
+R = TypeVar("R")
+
+
+def _rules_out(scope: str | None, region: R, other_scope: str | None, other: R,
+               inside: Callable[[R, R], bool], apart: Callable[[R, R], bool]) -> bool:
+    """Whether an affirmation qualified by (scope, region) excludes one qualified by
+    (other_scope, other): "only here" against somewhere apart from here, "not here" against
+    here or within it. A "not here" on the other side locates nothing to exclude."""
+    if other_scope == NOT:
+        return False
+    if scope == ONLY:
+        return apart(other, region)
+    if scope == NOT:
+        return inside(other, region)
+    return False
+
+
+def _elsewhere(denial: ClaimRecord, affirmation: ClaimRecord, places: Gazetteer) -> bool:
+    """A denial and an affirmation that surely speak of different places or periods."""
+    if denial.place_id and affirmation.place_id:
+        if affirmation.place_scope == NOT:
+            # "fired, but not at Shusha" agrees with "not fired at Shusha" (or within it).
+            if places.within(denial.place_id, affirmation.place_id):
+                return True
+        elif places.apart(affirmation.place_id, denial.place_id):
+            return True
+    if denial.period and affirmation.period:
+        if affirmation.time_scope == NOT:
+            return _period_inside(denial.period, affirmation.period)
+        return _periods_apart(affirmation.period, denial.period)
+    return False
+
+
+def _place_verdict(new: ClaimRecord, old: ClaimRecord, places: Gazetteer) -> Verdict | None:
+    if not (new.place_id and old.place_id):
+        return None
+    for one, other in ((new, old), (old, new)):
+        if _rules_out(one.place_scope, one.place_id, other.place_scope, other.place_id,
+                      places.within, places.apart):
+            here, there = places.name(one.place_id), places.name(other.place_id)
+            if one.place_scope == ONLY:
+                sentence = (f"{_who(one)} says '{one.proposition}' happened only in {here}; "
+                            f"{_who(other)} says it happened in {there}, which lies outside "
+                            f"{here}.")
+            else:
+                relation = "" if one.place_id == other.place_id else \
+                    f", which lies within {here}"
+                sentence = (f"{_who(one)} says '{one.proposition}' did not happen in {here}; "
+                            f"{_who(other)} says it happened in {there}{relation}.")
+            return Verdict(PLACE, sentence)
+    return None
+
+
+def _time_verdict(new: ClaimRecord, old: ClaimRecord) -> Verdict | None:
+    if not (new.period and old.period):
+        return None
+    for one, other in ((new, old), (old, new)):
+        if _rules_out(one.time_scope, one.period, other.time_scope, other.period,
+                      _period_inside, _periods_apart):
+            if one.time_scope == ONLY:
+                sentence = (f"{_who(one)} says '{one.proposition}' happened only "
+                            f"{_when(one)}; {_who(other)} says it happened {_when(other)}, "
+                            "outside that period.")
+            else:
+                sentence = (f"{_who(one)} says '{one.proposition}' did not happen "
+                            f"{_when(one)}; {_who(other)} says it happened {_when(other)}, "
+                            "within that period.")
+            return Verdict(TIME, sentence)
+    return None
+
+
+def _same_scope(new: ClaimRecord, old: ClaimRecord) -> bool:
+    """Counts compare only for one place and period (or where either side names none)."""
+    if new.place_id and old.place_id and new.place_id != old.place_id:
+        return False
+    return not (new.period and old.period and new.period != old.period)
+
+
+def _when(record: ClaimRecord) -> str:
+    first, last = record.time_start, record.time_end
+    if first is not None and first == last:
+        days = f"on {first.isoformat()}"
+    elif first is not None and last is not None:
+        days = f"from {first.isoformat()} to {last.isoformat()}"
+    elif first is not None:
+        days = f"from {first.isoformat()} on"
+    else:
+        days = f"up to {last.isoformat() if last else '?'}"
+    return f"'{record.time}' ({days})" if record.time else days
+
+
+Period = tuple[date | None, date | None]
+
+
+def _period_inside(inner: Period, outer: Period) -> bool:
+    """Whether every day of `inner` lies in `outer` (None is an open side)."""
+    (first, last), (outer_first, outer_last) = inner, outer
+    return (outer_first is None or (first is not None and first >= outer_first)) and \
+        (outer_last is None or (last is not None and last <= outer_last))
+
+
+def _periods_apart(one: Period, other: Period) -> bool:
+    """Whether two periods share no day."""
+    return (one[1] is not None and other[0] is not None and one[1] < other[0]) or \
+        (other[1] is not None and one[0] is not None and other[1] < one[0])

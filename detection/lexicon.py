@@ -81,12 +81,28 @@ class Lexicon:
     months_pattern: re.Pattern[str] | None = None
     weekdays_pattern: re.Pattern[str] | None = None
     relative_days_pattern: re.Pattern[str] | None = None
+    # Claim qualifiers: how a time relates to its date ("before", "после"), each pattern
+    # anchored to the end of the text it is searched in; what joins a range ("to", "по").
+    time_relations: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    range_words: re.Pattern[str] | None = None
+    # "only in Shusha", "только 9 ноября"; "... and nowhere else".
+    exclusive_words: re.Pattern[str] | None = None
+    exclusive_tails: re.Pattern[str] | None = None
+    # A place counts as where something happened after one of these ("at", "в"), with
+    # place nouns ("the town of", "городе") between; or with one of these suffixes (Şuşada).
+    place_prepositions: re.Pattern[str] | None = None
+    place_nouns: re.Pattern[str] | None = None
+    place_suffixes: frozenset[str] = frozenset()
 
 
 _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "hedges",
               "first_person", "pronouns", "titles", "weapon_cues", "negative_concord",
-              "denial_phrases", "sidebar_markers", "former_markers", "time_phrases")
-_WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers")
+              "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
+              "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
+              "place_nouns")
+_WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
+# Relations of a time to its date, in the order a tie is read; "on" is the date itself.
+TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")
 
 
@@ -96,6 +112,7 @@ def load_lexicon_data(paths: list[Path]) -> dict:
     for key in _MAP_KEYS:
         merged[key] = {}
     merged["predicates"] = {}
+    merged["time_relations"] = {relation: [] for relation in TIME_RELATIONS}
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key in (*_LIST_KEYS, *_WORD_SET_KEYS, "clause_breaks"):
@@ -104,6 +121,12 @@ def load_lexicon_data(paths: list[Path]) -> dict:
             merged[key].extend(entries)
         for key in _MAP_KEYS:
             merged[key].update(data.get(key) or {})
+        for relation, words in (data.get("time_relations") or {}).items():
+            if relation not in merged["time_relations"]:
+                raise LexiconError(f"{path.name}: time_relations: {relation!r} is not one of "
+                                   f"{', '.join(TIME_RELATIONS)}")
+            _check_text(path, f"time_relations.{relation}", words or [])
+            merged["time_relations"][relation].extend(words or [])
         for name, spec in (data.get("predicates") or {}).items():
             target = merged["predicates"].setdefault(
                 name, {"words": [], "negated_words": [], "lemmas": []})
@@ -140,6 +163,10 @@ def build_lexicon(data: dict) -> Lexicon:
         table = {fold(str(k)): int(v) for k, v in data[key].items()}
         setattr(lexicon, key, table)
         setattr(lexicon, f"{key}_pattern", compile_terms(list(table)))
+    for relation, words in data.get("time_relations", {}).items():
+        pattern = compile_terms(words)
+        if pattern is not None:
+            lexicon.time_relations[relation] = re.compile(rf"(?:{pattern.pattern})\Z")
     for name, spec in data["predicates"].items():
         forms = word_forms(tuple(spec.get("lemmas") or ()))
         for words, negative in ((spec["words"], False), (spec.get("negated_words") or [], True)):

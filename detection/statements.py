@@ -83,7 +83,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
         found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title)
+                              role_mentions, by_title, published_on=published_on)
         if found is None:
             _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
             continue
@@ -130,7 +130,8 @@ def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
 def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
                   entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
-                  roles: list[Mention], by_title=None) -> StatementFound | None:
+                  roles: list[Mention], by_title=None,
+                  published_on: date | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -179,7 +180,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
-                      hedged=hedged)
+                      hedged=hedged, published_on=published_on)
     rel = content_start - sentence.start
     claims = extract_claims(stripped, content_start, mentions, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])

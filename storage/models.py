@@ -110,6 +110,15 @@ class Claim(SQLModel, table=True):
     polarity: str = Field(max_length=10)
     quantity: int | None = None
     place: str | None = Field(default=None, max_length=200)
+    # The qualifiers as detection reads them: the place's gazetteer id; the time as written
+    # and the days it covers (first and last, inclusive; None on an open or unknown side);
+    # each one's scope ("only", "not": see detection.qualifiers).
+    place_id: str | None = Field(default=None, max_length=100)
+    place_scope: str | None = Field(default=None, max_length=10)
+    time: str | None = Field(default=None, max_length=200)
+    time_start: date | None = None
+    time_end: date | None = None
+    time_scope: str | None = Field(default=None, max_length=10)
     # "subject predicate object": the key conflicts are looked up by.
     proposition: str = Field(index=True, max_length=300)
 

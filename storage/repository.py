@@ -145,6 +145,10 @@ def add_claim(*, session: Session, statement_id: int, frame) -> int:
                                      predicate=frame.predicate, object=frame.object,
                                      polarity=frame.polarity, quantity=frame.quantity,
                                      place=frame.place and frame.place[:200],
+                                     place_id=frame.place_id, place_scope=frame.place_scope,
+                                     time=frame.time and frame.time[:200],
+                                     time_start=frame.time_start, time_end=frame.time_end,
+                                     time_scope=frame.time_scope,
                                      proposition=frame.proposition))
 
 
@@ -314,7 +318,8 @@ def proposition_timeline(*, session: Session, proposition: str) -> list[dict]:
         .order_by(Statement.said_on, Statement.id)).all()
     return [{"statement_id": st.id, "said_on": st.said_on.isoformat() if st.said_on else None,
              "speaker": st.speaker_name, "role": st.speaker_role, "polarity": c.polarity,
-             "quantity": c.quantity, "place": c.place, "text": st.text, "url": a.url,
+             "quantity": c.quantity, "place": c.place, "place_id": c.place_id,
+             "time": c.time, "text": st.text, "url": a.url,
              "source": a.source_id} for c, st, a in rows]
 
 

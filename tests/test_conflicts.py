@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from alerts import deliver_due
 from claimwatch.analysis import analyse_all_pending
 from claimwatch.cli import app
 from claimwatch.config import Config
 from claimwatch.exports import export_rows
+from detection.conflicts import MEANINGS
 from storage import repository
 from storage.db import engine_for
-from storage.models import Alert, Conflict, Statement, Support
+from storage.models import Alert, Article, Claim, Conflict, Statement, Support
 
 WATCHLIST = [
     {"id": "shahed", "kind": "weapon", "name": "Shahed-136", "aliases": ["Shahed", "Шахед"]},
@@ -28,14 +31,19 @@ WATCHLIST = [
     {"id": "kanaani", "kind": "actor", "name": "Nasser Kanaani", "aliases": ["Kanaani"],
      "member_of": "iran-mfa"},
     {"id": "kirby", "kind": "actor", "name": "John Kirby", "aliases": ["Kirby"]},
-    {"id": "ignat", "kind": "actor", "name": "Yuriy Ihnat", "aliases": ["Ihnat"]},
+    {"id": "ignat", "kind": "actor", "name": "Yuriy Ihnat", "aliases": ["Ihnat", "Игнат"]},
+    {"id": "iskander", "kind": "weapon", "name": "9K720 Iskander", "aliases": ["Iskander",
+                                                                             "Искандер"]},
+    {"id": "armenia", "kind": "actor", "name": "Armenia",
+     "aliases": ["Armenia", "Armenian forces", "армянские военные"]},
 ]
 
 
-def config(url: str, recipients: list[dict] | None = None) -> Config:
+def config(url: str, recipients: list[dict] | None = None, smtp_port: int = 25) -> Config:
     return Config.model_validate({
         "database_url": url, "watchlist": WATCHLIST,
-        "alerts": {"recipients": recipients if recipients is not None else [
+        "alerts": {"smtp": {"host": "127.0.0.1", "port": smtp_port},
+                   "recipients": recipients if recipients is not None else [
             {"email": "drones@x.org", "watch": ["shahed"]},
             {"email": "air@x.org", "watch": ["s-300"]}]}})
 
@@ -166,10 +174,84 @@ def test_history_is_decided_per_article_whichever_run_analyses_it(database_url):
             modes[new.article_id] = (alert.mode, alert.historical)
     by_url = {}
     with Session(engine_for(database_url)) as session:
-        from storage.models import Article
         for article in session.exec(select(Article)).all():
             if article.id in modes:
                 by_url[article.url.rsplit("/", 1)[1]] = modes[article.id]
     # Live articles alert now, the backfilled one goes to a historical digest.
     assert by_url == {"b": ("immediate", False), "c": ("immediate", False),
                       "old2": ("digest", True)}
+
+
+def test_a_place_conflict_is_stored_once_and_mailed_with_its_explanation(database_url,
+                                                                         mail_capture):
+    cfg = config(database_url, smtp_port=mail_capture.port)
+    publish(database_url, "a", "Ihnat said Russian forces launched Shahed drones only over the "
+            "Kharkiv region.", 1)
+    # Kharkiv lies within the Kharkiv region: no conflict, whatever the exclusivity.
+    publish(database_url, "b", "Kirby said Russian forces launched Shahed drones at Kharkiv.", 2)
+    # Odesa lies outside it; Odesa against Kharkiv, neither exclusive, can both be true.
+    publish(database_url, "c", "Kanaani said that Russian forces launched Shahed drones at Odesa.",
+            3)
+    engine = engine_for(database_url)
+    report = analyse_all_pending(cfg, engine)
+    assert report.conflicts == 1 and report.alerts == 1
+    with Session(engine) as session:  # the same articles analysed again
+        session.exec(update(Article).values(detected_at=None))
+        session.commit()
+    assert analyse_all_pending(cfg, engine).conflicts == 0
+    [conflict] = conflicts(database_url)
+    assert (conflict["kind"], conflict["statement"]["speaker"]["id"],
+            conflict["conflicts_with"]["speaker"]["id"]) == ("place", "kanaani", "ignat")
+    assert conflict["explanation"] == (
+        "Yuriy Ihnat (wire) on 2022-10-01 says 'russia use shahed' happened only in Kharkiv "
+        "region; Nasser Kanaani (wire) on 2022-10-03 says it happened in Odesa, which lies "
+        "outside Kharkiv region.")
+    claim = conflict["conflicts_with"]["claims"][0]
+    assert (claim["place"], claim["place_id"], claim["place_scope"]) == (
+        "Kharkiv region", "kharkiv-oblast", "only")
+    with Session(engine) as session:
+        assert len(session.exec(select(Conflict)).all()) == 1
+        assert len(session.exec(select(Alert)).all()) == 1
+    sent = deliver_due(cfg, engine)
+    assert sent.messages == 1 and deliver_due(cfg, engine).messages == 0
+    [message] = mail_capture.messages()
+    assert message["Subject"] == "[claimwatch] 1 new conflict: russia use shahed"
+    for body in (message.get_body(("plain",)).get_content(),
+                 message.get_body(("html",)).get_content().replace("&#39;", "'")):
+        assert conflict["explanation"] in body and MEANINGS["place"] in body
+        assert "Kharkiv region" in body and "Odesa" in body
+
+
+def test_a_place_never_conflicts_with_the_region_it_lies_in(database_url):
+    cfg = config(database_url, [])
+    publish(database_url, "a", "Kirby said Armenian forces fired Iskander missiles only in "
+            "Nagorno-Karabakh.", 1)
+    publish(database_url, "b", "Ihnat said Armenian forces fired Iskander missiles at Shusha.", 2)
+    publish(database_url, "c", "Kanaani said Armenian forces fired Iskander missiles only at "
+            "Shusha.", 3)
+    publish(database_url, "d", "Игнат заявил, что армянские военные применяли «Искандеры» в "
+            "Нагорном Карабахе.", 4)
+    report = analyse_all_pending(cfg, engine_for(database_url))
+    assert report.conflicts == 0 and report.supports >= 3
+    with Session(engine_for(database_url)) as session:
+        places = {c.place_id for c in session.exec(select(Claim)).all()}
+    assert places == {"nagorno-karabakh", "shusha"}
+
+
+def test_a_time_conflict_through_the_pipeline(database_url):
+    cfg = config(database_url, [{"email": "drones@x.org", "watch": ["shahed"]}])
+    publish(database_url, "a", "Игнат заявил, что Россия запускала «Шахеды» только в октябре "
+            "2022 года.", 1)
+    publish(database_url, "b", "Kirby said Russian forces launched Shahed drones on "
+            "10 October 2022.", 2)
+    publish(database_url, "c", "Kanaani said Russian forces launched Shahed drones on "
+            "5 November 2022.", 3)
+    report = analyse_all_pending(cfg, engine_for(database_url))
+    [conflict] = conflicts(database_url)
+    assert report.conflicts == 1 and conflict["kind"] == "time"
+    assert (conflict["statement"]["speaker"]["id"], conflict["conflicts_with"]["speaker"]["id"]) \
+        == ("kanaani", "ignat")
+    assert "outside that period" in conflict["explanation"]
+    claim = conflict["conflicts_with"]["claims"][0]
+    assert (claim["time"], claim["time_start"], claim["time_end"], claim["time_scope"]) == (
+        "в октябре 2022 года", "2022-10-01", "2022-10-31", "only")

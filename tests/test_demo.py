@@ -93,7 +93,10 @@ def test_exports_have_the_contract_shapes(demo_runs):
     assert konashenkov[0]["said_on"] == "2021-03-02" and konashenkov[0]["source"] == "vestnik"
     assert konashenkov[0]["claims"][0] == {"subject": "armenia", "predicate": "use",
                                            "object": "iskander", "polarity": "deny",
-                                           "quantity": None, "place": "Нагорном Карабахе"}
+                                           "quantity": None, "place": "Нагорном Карабахе",
+                                           "place_id": "nagorno-karabakh", "place_scope": None,
+                                           "time": "в ходе конфликта", "time_start": None,
+                                           "time_end": None, "time_scope": None}
     conflicts = export("conflicts")
     assert set(conflicts[0]) >= {"id", "kind", "proposition", "statement", "conflicts_with",
                                  "detected_at", "explanation"}
