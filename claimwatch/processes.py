@@ -29,8 +29,11 @@ _pool: ProcessPoolExecutor | None = None
 _configured: int | None = None
 
 
-class TimeLimitExceeded(Exception):
-    """A job ran past its time limit inside a worker; the worker itself lives on."""
+class TimeLimitExceeded(BaseException):
+    """A job ran past its time limit inside a worker; the worker itself lives on.
+
+    A BaseException, so that no `except Exception` inside the library doing the work (the
+    extractor has several) swallows it and carries on."""
 
 
 def _alarm(signum, frame):  # noqa: ARG001 (signal handler signature)
