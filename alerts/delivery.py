@@ -14,13 +14,12 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
-from email.utils import format_datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from alerts.render import clean_header, render
+from alerts.message import UnsafeMessage, build_message
+from alerts.render import render
 from alerts.smtp import send_message
 from storage import repository
 
@@ -130,18 +129,13 @@ def _send(session: Session, smtp, alerts: list, message_id: str, now: datetime) 
     groups = group_by_proposition(session, alerts)
     subject, text, html = render(groups, digest=first.mode == "digest",
                                  historical=first.historical)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = clean_header(smtp.sender)
-    message["To"] = clean_header(first.recipient)
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = message_id
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
     try:
+        message = build_message(subject=subject, text=text, html=html, sender=smtp.sender,
+                                recipient=first.recipient, message_id=message_id, date=now)
         send_message(message, host=smtp.host, port=smtp.port, starttls=smtp.starttls,
-                     username=smtp.username, password=smtp.password(), timeout=smtp.timeout)
-    except (OSError, smtplib.SMTPException) as exc:
+                     username=smtp.username, password=smtp.password(), timeout=smtp.timeout,
+                     sender=smtp.sender, recipients=[first.recipient])
+    except (OSError, smtplib.SMTPException, UnsafeMessage) as exc:
         # The exception text never contains the password: smtplib reports codes and replies.
         error = f"{first.recipient}: {type(exc).__name__}: {exc}"
         log.error("alert e-mail %s not sent to %s: %s", message_id, first.recipient, exc)

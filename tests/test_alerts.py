@@ -4,12 +4,13 @@ digests and watch filters."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
 
 import pytest
 from sqlmodel import Session, select
 
 from alerts import deliver_due
-from alerts.render import render
+from alerts.render import render, subject_for
 from claimwatch.config import Config
 from storage import repository
 from storage.db import engine_for
@@ -20,7 +21,8 @@ NOW = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
 
 
 def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str = "immediate",
-         historical: bool = False, title: str = HOSTILE) -> list[int]:
+         historical: bool = False, title: str = HOSTILE, proposition: str = HOSTILE,
+         article_url: str = "http://x.org/{key}") -> list[int]:
     """Pairs of contradicting statements, a conflict per pair, an alert per conflict."""
     engine = engine_for(url)
     conflict_ids = []
@@ -30,7 +32,7 @@ def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str 
             ids = []
             for n, (speaker, text) in enumerate([("A", "it was used"), ("B", "it was not used")]):
                 key = f"{offset}-{pair}-{n}"
-                article = Article(source_id="s", url=f"http://x.org/{key}", title=title,
+                article = Article(source_id="s", url=article_url.format(key=key), title=title,
                                   fetched_at=NOW, text=f"{text} {key}", fingerprint=key)
                 session.add(article)
                 session.flush()
@@ -42,7 +44,7 @@ def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str 
                 session.flush()
                 ids.append(statement.id)
             conflict_id, _ = repository.add_conflict(
-                session=session, kind="contradiction", proposition=f"{HOSTILE} {pair % 2}",
+                session=session, kind="contradiction", proposition=f"{proposition} {pair % 2}",
                 statement_id=ids[1], other_statement_id=ids[0],
                 explanation="B denies what A affirmed.")
             repository.add_alert(session=session, conflict_id=conflict_id, recipient=recipient,
@@ -146,3 +148,43 @@ def test_rendered_subject_strips_control_characters():
     groups = [{"proposition": "a\r\nb\x00c", "conflicts": [], "timeline": []}]
     subject, _, _ = render(groups, digest=False, historical=False)
     assert subject == "[claimwatch] 0 new conflicts: a b c"
+
+
+def test_subject_is_capped_at_200_characters_keeping_the_count_and_the_rest():
+    groups = [{"proposition": "x\x85y " * 200, "conflicts": [{}], "timeline": []},
+              {"proposition": "b", "conflicts": [{}], "timeline": []}]
+    subject = subject_for(groups, digest=False, historical=False)
+    assert 190 < len(subject) <= 200 and "\x85" not in subject
+    assert subject.startswith("[claimwatch] 2 new conflicts: x y x y")
+    assert subject.endswith("… and 1 more")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.hrefs += [value for name, value in attrs if name == "href"]
+
+
+@pytest.mark.parametrize("title", ['<a href="javascript:alert(document.cookie)">read</a>',
+                                   "<a href=http://evil.example/>click</a>",
+                                   "<img src=x onerror=alert(1)>",
+                                   '"><a href="http://evil.example/">x</a>'])
+def test_links_in_titles_are_inert_and_only_our_source_links_are_live(db, mail_capture, title):
+    # One side's stored URL is not a web address at all: shown, never made a link.
+    seed(db, title=title, article_url="http://news.example/{key}")
+    seed(db, title=title, article_url="javascript:alert('{key}')")
+    report = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert report.messages == 1
+    [message] = mail_capture.messages()
+    html = message.get_body(("html",)).get_content()
+    links = _Links()
+    links.feed(html)
+    assert links.hrefs and all(h.startswith("http://news.example/") for h in links.hrefs)
+    assert not links.tags & {"img", "script"}
+    assert "javascript:alert(&#39;" in html  # the bad URL is shown, escaped, as text
+    assert title not in html and "http://news.example/" in message.get_body(("plain",)).get_content()
