@@ -99,6 +99,8 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
     failures += summary["delivery"]["failures"]
     for failure in failures:
         errors.print(f"failed: {failure}", markup=False, highlight=False)
+    for notice in summary["delivery"].get("gave_up", []):
+        errors.print(f"gave up: {notice}", markup=False, highlight=False)
     raise typer.Exit(1 if failures else 0)
 
 
@@ -113,7 +115,61 @@ def alerts_send(ctx: typer.Context, config: ConfigOption = None) -> None:
     console.print(f"sent {report.messages} e-mails carrying {report.alerts} alerts")
     for failure in report.failures:
         errors.print(f"failed: {failure}", markup=False, highlight=False)
+    for notice in report.gave_up:
+        errors.print(f"gave up: {notice}", markup=False, highlight=False)
     raise typer.Exit(1 if report.failures else 0)
+
+
+@alerts_app.command("status")
+def alerts_status(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
+        "--json", help="The counts and the failed alerts as one JSON object.")] = False,
+        config: ConfigOption = None) -> None:
+    """The outbox: alerts sent, due, waiting for a retry, and given up on (exit 1 if any)."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from storage import repository
+    from storage.db import engine_for
+
+    with Session(engine_for(cfg.database_url)) as session:
+        counts = repository.outbox_counts(session=session, now=datetime.now(timezone.utc))
+        failed = [{"id": a.id, "conflict": a.conflict_id, "recipient": a.recipient,
+                   "attempts": a.attempts, "first_failed_at": a.first_failed_at.isoformat(),
+                   "failed_at": a.failed_at.isoformat(), "last_error": a.last_error}
+                  for a in repository.failed_alerts(session=session)]
+    if as_json:
+        sys.stdout.write(json.dumps({**counts, "failed_alerts": failed}, indent=2) + "\n")
+    else:
+        console.print(f"sent {counts['sent']}, due {counts['pending']}, waiting for a retry "
+                      f"{counts['waiting']}, given up {counts['failed']}", markup=False)
+        for a in failed:
+            console.print(f"failed: alert #{a['id']} (conflict #{a['conflict']}) to "
+                          f"{a['recipient']}: {a['attempts']} attempts from "
+                          f"{a['first_failed_at']} to {a['failed_at']}; last error: "
+                          f"{a['last_error']}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@alerts_app.command("retry")
+def alerts_retry(ctx: typer.Context, alert_ids: Annotated[Optional[list[int]], typer.Argument(  # noqa: UP007
+        metavar="[ID]...", help="Alerts to queue again (default: every one given up on).")] = None,
+        config: ConfigOption = None) -> None:
+    """Queue alerts that delivery gave up on again; the next delivery sends them."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from storage import repository
+    from storage.db import engine_for
+
+    with Session(engine_for(cfg.database_url)) as session:
+        requeued = repository.requeue_failed_alerts(session=session, alert_ids=alert_ids or None)
+    console.print(f"queued again: {len(requeued)} alerts"
+                  + (f" ({', '.join(f'#{i}' for i in requeued)})" if requeued else ""),
+                  markup=False)
+    unknown = sorted(set(alert_ids or []) - set(requeued))
+    if unknown:
+        errors.print(f"not given up on (or no such alert): {', '.join(map(str, unknown))}")
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -127,6 +127,12 @@ class Recipient(_Strict):
 class Alerts(_Strict):
     smtp: Smtp = Field(default_factory=Smtp)
     recipients: list[Recipient] = Field(default_factory=list)
+    # Conflicts found in backfilled (historical) articles: "digest" e-mails them in a daily
+    # digest marked historical; "record" stores and exports them but never e-mails them.
+    historical: Literal["digest", "record"] = "digest"
+    # A message that still cannot be sent this long after its first failure (and after at
+    # least 5 attempts) is given up on: reported as failed, kept, and re-queued by hand.
+    give_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
 
 
 class Config(_Strict):

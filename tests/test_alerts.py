@@ -3,6 +3,7 @@ digests and watch filters."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
@@ -188,3 +189,84 @@ def test_links_in_titles_are_inert_and_only_our_source_links_are_live(db, mail_c
     assert not links.tags & {"img", "script"}
     assert "javascript:alert(&#39;" in html  # the bad URL is shown, escaped, as text
     assert title not in html and "http://news.example/" in message.get_body(("plain",)).get_content()
+
+
+def write_config(tmp_path, url: str, port: int, **alerts) -> str:
+    path = tmp_path / "claimwatch.yaml"
+    path.write_text(json.dumps({"database_url": url, "alerts": {
+        "smtp": {"host": "127.0.0.1", "port": port}, "recipients": [{"email": "a@x.org"}],
+        **alerts}}), encoding="utf-8")
+    return str(path)
+
+
+def test_delivery_gives_up_after_a_day_reports_it_and_can_be_retried(db, tmp_path, mail_capture):
+    from typer.testing import CliRunner
+
+    from claimwatch.cli import app
+    from claimwatch.sample_site import free_port
+
+    [conflict_id] = seed(db)
+    down = config_for(db, free_port())
+    attempts, moment = [], NOW
+    # Retried whenever due, as the deliver-alerts deployment would, through a day of outage.
+    while moment < NOW + timedelta(hours=30):
+        report = deliver_due(down, engine_for(db), now=moment)
+        if report.failures:
+            attempts.append(moment)
+        if report.gave_up:
+            break
+        moment += timedelta(minutes=1)
+    assert report.gave_up and f"#{conflict_id}" in report.gave_up[0]
+    assert "a@x.org" in report.gave_up[0] and "claimwatch alerts retry" in report.gave_up[0]
+    assert timedelta(hours=24) <= attempts[-1] - attempts[0] < timedelta(hours=25)
+    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    assert gaps[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(gaps) == timedelta(hours=1)  # backoff is capped: retried hourly through the day
+    with Session(engine_for(db)) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.sent_at is None and alert.failed_at == moment
+        assert alert.attempts == len(attempts) and alert.last_error
+    # Given up means no more automatic tries, even once the server is back...
+    up = config_for(db, mail_capture.port)
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 0
+    assert mail_capture.messages() == []
+    # ...but never silently: `claimwatch alerts status` lists it and exits 1.
+    config = write_config(tmp_path, db, mail_capture.port)
+    status = CliRunner().invoke(app, ["alerts", "status", "--config", config])
+    assert status.exit_code == 1, status.output
+    assert f"alert #{alert.id} (conflict #{conflict_id}) to a@x.org" in status.output
+    assert "given up 1" in status.output
+    as_json = json.loads(CliRunner().invoke(app, ["alerts", "status", "--json", "--config",
+                                                  config]).stdout)
+    assert as_json["failed"] == 1 and as_json["failed_alerts"][0]["attempts"] == len(attempts)
+    retried = CliRunner().invoke(app, ["alerts", "retry", "--config", config])
+    assert retried.exit_code == 0 and f"#{alert.id}" in retried.output
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 1
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=3)).messages == 0
+    assert len(mail_capture.messages()) == 1
+    status = CliRunner().invoke(app, ["alerts", "status", "--config", config])
+    assert status.exit_code == 0 and "sent 1, due 0, waiting for a retry 0, given up 0" in status.output
+
+
+def test_a_machine_that_was_off_still_tries_several_times_before_giving_up(db):
+    from claimwatch.sample_site import free_port
+
+    seed(db)
+    down = config_for(db, free_port())
+    # Runs a day and more apart: the day has passed, but not enough attempts yet.
+    for n in range(4):
+        report = deliver_due(down, engine_for(db), now=NOW + timedelta(days=2 * n))
+        assert report.failures and not report.gave_up
+    report = deliver_due(down, engine_for(db), now=NOW + timedelta(days=8))
+    assert report.gave_up and "after 5 attempts" in report.gave_up[0]
+
+
+def test_give_up_time_is_configurable(db):
+    from claimwatch.sample_site import free_port
+
+    seed(db)
+    down = config_for(db, free_port())
+    down.alerts.give_up_after_hours = 0.5
+    moments = [NOW + timedelta(minutes=m) for m in (0, 1, 3, 7, 15, 31)]
+    reports = [deliver_due(down, engine_for(db), now=m) for m in moments]
+    assert [bool(r.gave_up) for r in reports] == [False] * 4 + [False, True]
