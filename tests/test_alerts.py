@@ -270,3 +270,17 @@ def test_give_up_time_is_configurable(db):
     moments = [NOW + timedelta(minutes=m) for m in (0, 1, 3, 7, 15, 31)]
     reports = [deliver_due(down, engine_for(db), now=m) for m in moments]
     assert [bool(r.gave_up) for r in reports] == [False] * 4 + [False, True]
+
+
+def test_a_digest_that_failed_is_retried_by_the_next_delivery_run_not_the_next_day(db, mail_capture):
+    from claimwatch.sample_site import free_port
+
+    seed(db, mode="digest", historical=True)
+    failed = deliver_due(config_for(db, free_port()), engine_for(db), now=NOW, include_digests=True)
+    assert failed.messages == 0 and failed.failures
+    # The deliver-alerts deployment (immediate mode, every few minutes) picks it up.
+    retry = deliver_due(config_for(db, mail_capture.port), engine_for(db),
+                        now=NOW + timedelta(minutes=1))
+    assert retry.messages == 1
+    [message] = mail_capture.messages()
+    assert message["Subject"].startswith("[claimwatch] digest: 1 new conflict (historical)")
