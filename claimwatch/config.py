@@ -144,6 +144,26 @@ class Config(_Strict):
     # core, 1: everything in the run's own process.
     processes: int | None = Field(default=None, ge=1, le=64)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        # Messages never repeat the URL: it may hold a password.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError("not a database URL (e.g. sqlite:///claimwatch.db or "
+                             "postgresql+psycopg://user@host/claimwatch)") from None
+        if "@" in (url.host or ""):
+            raise ValueError("an '@' in the password must be written %40")
+        try:
+            url.get_dialect()
+        except NoSuchModuleError:
+            raise ValueError(f"unknown database driver '{url.drivername}'") from None
+        return value
+
     @model_validator(mode="after")
     def _cross_references(self) -> Config:
         problems: list[str] = []
