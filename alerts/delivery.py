@@ -14,13 +14,12 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
-from email.utils import format_datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from alerts.render import clean_header, render
+from alerts.message import UnsafeMessage, build_message
+from alerts.render import render
 from alerts.smtp import send_message
 from storage import repository
 
@@ -29,6 +28,10 @@ DIGEST_INTERVAL = timedelta(days=1)
 # Wait after the n-th failed send: 1, 2, 4 ... minutes, at most an hour.
 RETRY_BASE = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
+# Like a mail server's queue lifetime, retrying ends after a time (alerts.give_up_after_hours,
+# a day by default: an alert later than that has lost its point), but never before this many
+# attempts, so a machine that was off for the day still tries a few times.
+MIN_ATTEMPTS = 5
 
 
 @dataclass
@@ -37,10 +40,11 @@ class DeliveryReport:
     alerts: int = 0
     failures: list[str] = field(default_factory=list)
     waiting: int = 0  # alerts whose retry time has not come yet
+    gave_up: list[str] = field(default_factory=list)  # messages this run stopped retrying
 
     def as_dict(self) -> dict:
         return {"messages": self.messages, "alerts": self.alerts, "failures": self.failures,
-                "waiting": self.waiting}
+                "waiting": self.waiting, "gave_up": self.gave_up}
 
 
 def message_id_for(alert_ids: list[int], domain: str) -> str:
@@ -55,15 +59,18 @@ def retry_delay(attempts: int) -> timedelta:
 
 def deliver_due(config, engine: Engine, *, now: datetime | None = None,
                 include_digests: bool = False) -> DeliveryReport:
-    """Send every due alert; failures are recorded on the alerts and retried later."""
+    """Send every due alert; failures are recorded on the alerts and retried later, with a
+    growing wait, until alerts.give_up_after_hours have passed since the first failure."""
     now = now or datetime.now(timezone.utc)
     report = DeliveryReport()
     smtp = config.alerts.smtp
     domain = smtp.sender.rsplit("@", 1)[-1] or "claimwatch"
     modes = ["immediate", "digest"] if include_digests else ["immediate"]
+    give_up_after = timedelta(hours=config.alerts.give_up_after_hours)
     with Session(engine) as session:
         _bind_messages(session, modes, now, domain)
-        message_ids = list(_bound_messages(session, modes))
+        # A bound digest's day has come: if sending it failed, every run retries it.
+        message_ids = list(_bound_messages(session, ["immediate", "digest"]))
     for message_id in message_ids:
         with Session(engine) as session:
             # Hold the message's rows while sending: a concurrent delivery waits, then finds
@@ -90,10 +97,22 @@ def deliver_due(config, engine: Engine, *, now: datetime | None = None,
             else:
                 report.failures.append(error)
                 attempts = max(a.attempts for a in alerts) + 1
+                first_failed = min(_aware(a.first_failed_at or now) for a in alerts)
+                give_up = attempts >= MIN_ATTEMPTS and now - first_failed >= give_up_after
+                if give_up:
+                    report.gave_up.append(_give_up_notice(live, attempts, first_failed, error))
+                    log.error("gave up on alert e-mail %s: %s", message_id, report.gave_up[-1])
                 repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
-                                       error=error, now=now,
+                                       error=error, now=now, give_up=give_up,
                                        retry_at=now + retry_delay(attempts))
     return report
+
+
+def _give_up_notice(alerts: list, attempts: int, first_failed: datetime, error: str) -> str:
+    conflicts = ", ".join(f"#{a.conflict_id}" for a in alerts)
+    return (f"{alerts[0].recipient}: conflicts {conflicts} not sent after {attempts} attempts "
+            f"since {first_failed:%Y-%m-%d %H:%M} UTC (last error: {error}); "
+            f"`claimwatch alerts retry` queues them again")
 
 
 def _bind_messages(session: Session, modes: list[str], now: datetime, domain: str) -> None:
@@ -130,18 +149,13 @@ def _send(session: Session, smtp, alerts: list, message_id: str, now: datetime) 
     groups = group_by_proposition(session, alerts)
     subject, text, html = render(groups, digest=first.mode == "digest",
                                  historical=first.historical)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = clean_header(smtp.sender)
-    message["To"] = clean_header(first.recipient)
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = message_id
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
     try:
+        message = build_message(subject=subject, text=text, html=html, sender=smtp.sender,
+                                recipient=first.recipient, message_id=message_id, date=now)
         send_message(message, host=smtp.host, port=smtp.port, starttls=smtp.starttls,
-                     username=smtp.username, password=smtp.password(), timeout=smtp.timeout)
-    except (OSError, smtplib.SMTPException) as exc:
+                     username=smtp.username, password=smtp.password(), timeout=smtp.timeout,
+                     sender=smtp.sender, recipients=[first.recipient])
+    except (OSError, smtplib.SMTPException, UnsafeMessage) as exc:
         # The exception text never contains the password: smtplib reports codes and replies.
         error = f"{first.recipient}: {type(exc).__name__}: {exc}"
         log.error("alert e-mail %s not sent to %s: %s", message_id, first.recipient, exc)

@@ -8,8 +8,12 @@ from email.message import EmailMessage
 
 
 def send_message(message: EmailMessage, *, host: str, port: int, starttls: bool,
-                 username: str | None, password: str | None, timeout: float) -> None:
-    """Send `message`; raises OSError or smtplib.SMTPException on failure."""
+                 username: str | None, password: str | None, timeout: float,
+                 sender: str, recipients: list[str]) -> None:
+    """Send `message` to exactly `recipients`; raises OSError or smtplib.SMTPException on failure.
+
+    The envelope is given, never read from the headers: whatever a header says, the server is
+    asked to deliver to the configured recipients only."""
     with smtplib.SMTP(host, port, timeout=timeout) as client:
         client.ehlo()
         if starttls:
@@ -17,4 +21,4 @@ def send_message(message: EmailMessage, *, host: str, port: int, starttls: bool,
             client.ehlo()
         if username:
             client.login(username, password or "")
-        client.send_message(message)
+        client.send_message(message, from_addr=sender, to_addrs=recipients)

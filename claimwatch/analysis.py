@@ -64,7 +64,8 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
             with Session(engine) as session:
                 analyse_article(session=session, article=article, detector=detector,
                                 recipients=config.alerts.recipients, report=report,
-                                historical=historical, detection=detections.get(article.id))
+                                historical=historical, detection=detections.get(article.id),
+                                historical_alerts=config.alerts.historical)
                 session.commit()
             report.articles += 1
         except Exception:  # one article's failure is logged and left pending for next run
@@ -115,9 +116,13 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
 
 def analyse_article(*, session: Session, article: Article, detector: Detector,
                     recipients: list[Recipient], report: AnalysisReport,
-                    historical: bool, detection: Detection | None = None) -> None:
+                    historical: bool, detection: Detection | None = None,
+                    historical_alerts: str = "digest") -> None:
     # A backfilled article is history whichever run analyses it; `historical` forces it.
     historical = historical or article.origin == "backfill"
+    # alerts.historical: "record" keeps history's conflicts out of the outbox altogether.
+    if historical and historical_alerts == "record":
+        recipients = []
     original = repository.analysed_copy_of(session=session, article=article)
     if original is not None:
         # Two copies stored at once (different sources fetched in parallel) both look

@@ -69,6 +69,18 @@ def _load(ctx: typer.Context, config: str | None):
     return path, config
 
 
+def _engine(cfg):
+    """The configured database, opened (schema upgraded); exit 1 with one line if it cannot be."""
+    from storage.db import engine_for
+    from storage.errors import DatabaseUnavailable
+
+    try:
+        return engine_for(cfg.database_url)
+    except DatabaseUnavailable as exc:  # its message names the database, password hidden
+        errors.print(f"failed: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def demo(ctx: typer.Context, config: ConfigOption = None) -> None:
     """The whole pipeline, offline, on the bundled sample news site."""
@@ -90,6 +102,7 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
     if unknown:
         errors.print(f"--source: unknown source id(s): {', '.join(unknown)}")
         raise typer.Exit(2)
+    _engine(cfg)  # an unreachable database is one line here, not a failed flow's traceback
     _prefect_defaults()
     from flows.monitor import monitor, summary_markdown
 
@@ -99,6 +112,8 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
     failures += summary["delivery"]["failures"]
     for failure in failures:
         errors.print(f"failed: {failure}", markup=False, highlight=False)
+    for notice in summary["delivery"].get("gave_up", []):
+        errors.print(f"gave up: {notice}", markup=False, highlight=False)
     raise typer.Exit(1 if failures else 0)
 
 
@@ -107,13 +122,64 @@ def alerts_send(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Deliver the alerts that are due (immediate ones, and digests whose time has come)."""
     _, cfg = _load(ctx, config)
     from alerts import deliver_due
-    from storage.db import engine_for
 
-    report = deliver_due(cfg, engine_for(cfg.database_url), include_digests=True)
+    report = deliver_due(cfg, _engine(cfg), include_digests=True)
     console.print(f"sent {report.messages} e-mails carrying {report.alerts} alerts")
     for failure in report.failures:
         errors.print(f"failed: {failure}", markup=False, highlight=False)
+    for notice in report.gave_up:
+        errors.print(f"gave up: {notice}", markup=False, highlight=False)
     raise typer.Exit(1 if report.failures else 0)
+
+
+@alerts_app.command("status")
+def alerts_status(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
+        "--json", help="The counts and the failed alerts as one JSON object.")] = False,
+        config: ConfigOption = None) -> None:
+    """The outbox: alerts sent, due, waiting for a retry, and given up on (exit 1 if any)."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from storage import repository
+
+    with Session(_engine(cfg)) as session:
+        counts = repository.outbox_counts(session=session, now=datetime.now(timezone.utc))
+        failed = [{"id": a.id, "conflict": a.conflict_id, "recipient": a.recipient,
+                   "attempts": a.attempts, "first_failed_at": a.first_failed_at.isoformat(),
+                   "failed_at": a.failed_at.isoformat(), "last_error": a.last_error}
+                  for a in repository.failed_alerts(session=session)]
+    if as_json:
+        sys.stdout.write(json.dumps({**counts, "failed_alerts": failed}, indent=2) + "\n")
+    else:
+        console.print(f"sent {counts['sent']}, due {counts['pending']}, waiting for a retry "
+                      f"{counts['waiting']}, given up {counts['failed']}", markup=False)
+        for a in failed:
+            console.print(f"failed: alert #{a['id']} (conflict #{a['conflict']}) to "
+                          f"{a['recipient']}: {a['attempts']} attempts from "
+                          f"{a['first_failed_at']} to {a['failed_at']}; last error: "
+                          f"{a['last_error']}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@alerts_app.command("retry")
+def alerts_retry(ctx: typer.Context, alert_ids: Annotated[Optional[list[int]], typer.Argument(  # noqa: UP007
+        metavar="[ID]...", help="Alerts to queue again (default: every one given up on).")] = None,
+        config: ConfigOption = None) -> None:
+    """Queue alerts that delivery gave up on again; the next delivery sends them."""
+    _, cfg = _load(ctx, config)
+    from sqlmodel import Session
+
+    from storage import repository
+
+    with Session(_engine(cfg)) as session:
+        requeued = repository.requeue_failed_alerts(session=session, alert_ids=alert_ids or None)
+    console.print(f"queued again: {len(requeued)} alerts"
+                  + (f" ({', '.join(f'#{i}' for i in requeued)})" if requeued else ""),
+                  markup=False)
+    unknown = sorted(set(alert_ids or []) - set(requeued))
+    if unknown:
+        errors.print(f"not given up on (or no such alert): {', '.join(map(str, unknown))}")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -134,9 +200,8 @@ def export(ctx: typer.Context, kind: ExportKind,
     from sqlmodel import Session
 
     from claimwatch.exports import export_rows, to_csv, to_json
-    from storage.db import engine_for
 
-    with Session(engine_for(cfg.database_url)) as session:
+    with Session(_engine(cfg)) as session:
         rows = export_rows(kind.value, session=session, since=since_at)
     sys.stdout.write((to_json(rows) + "\n") if format is Format.json else to_csv(rows))
 
@@ -194,12 +259,11 @@ def conflicts_dismiss(ctx: typer.Context, conflict_id: Annotated[int, typer.Argu
     from sqlmodel import Session
 
     from storage import repository
-    from storage.db import engine_for
 
     if not reason.strip():
         errors.print("--reason: must not be empty")
         raise typer.Exit(2)
-    with Session(engine_for(cfg.database_url)) as session:
+    with Session(_engine(cfg)) as session:
         conflict = repository.dismiss_conflict(session=session, conflict_id=conflict_id,
                                                reason=reason.strip())
     if conflict is None:
@@ -217,9 +281,8 @@ def conflicts_show(ctx: typer.Context, conflict_id: Annotated[int, typer.Argumen
 
     from claimwatch.exports import conflict_dict
     from storage import repository
-    from storage.db import engine_for
 
-    with Session(engine_for(cfg.database_url)) as session:
+    with Session(_engine(cfg)) as session:
         try:
             view = repository.conflict_view(session=session, conflict_id=conflict_id)
         except KeyError:
@@ -247,6 +310,7 @@ def backfill(ctx: typer.Context,
     except BackfillUsageError as exc:
         errors.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
+    _engine(cfg)
     _prefect_defaults()
     summary = run_backfill(cfg, path, source, first, last, console)
     t = summary["totals"]

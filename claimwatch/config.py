@@ -127,6 +127,12 @@ class Recipient(_Strict):
 class Alerts(_Strict):
     smtp: Smtp = Field(default_factory=Smtp)
     recipients: list[Recipient] = Field(default_factory=list)
+    # Conflicts found in backfilled (historical) articles: "digest" e-mails them in a daily
+    # digest marked historical; "record" stores and exports them but never e-mails them.
+    historical: Literal["digest", "record"] = "digest"
+    # A message that still cannot be sent this long after its first failure (and after at
+    # least 5 attempts) is given up on: reported as failed, kept, and re-queued by hand.
+    give_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
 
 
 class Config(_Strict):
@@ -137,6 +143,26 @@ class Config(_Strict):
     # Processes for the CPU-bound stages (main-text extraction, detection); unset: one per
     # core, 1: everything in the run's own process.
     processes: int | None = Field(default=None, ge=1, le=64)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        # Messages never repeat the URL: it may hold a password.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError("not a database URL (e.g. sqlite:///claimwatch.db or "
+                             "postgresql+psycopg://user@host/claimwatch)") from None
+        if "@" in (url.host or ""):
+            raise ValueError("an '@' in the password must be written %40")
+        try:
+            url.get_dialect()
+        except NoSuchModuleError:
+            raise ValueError(f"unknown database driver '{url.drivername}'") from None
+        return value
 
     @model_validator(mode="after")
     def _cross_references(self) -> Config:

@@ -42,8 +42,12 @@ def main() -> None:
     from pathlib import Path
 
     from claimwatch.config import load_config
+    from storage.errors import DatabaseUnavailable
 
-    summary = run_once(load_config(Path(sys.argv[1])))
+    try:
+        summary = run_once(load_config(Path(sys.argv[1])))
+    except DatabaseUnavailable as exc:  # one line naming the database, its password hidden
+        sys.exit(f"failed: {exc}")
     sys.stdout.write(json.dumps(summary) + "\n")
 
 

@@ -17,7 +17,7 @@ def deliver_alerts(config_path: str | None = None) -> dict:
             ./claimwatch.yaml.
     """
     report = deliver_task(config_path)
-    if report["messages"] or report["failures"]:
+    if report["messages"] or report["failures"] or report["gave_up"]:
         create_markdown_artifact(key="deliver-alerts", markdown=delivery_markdown(report),
                                  description="E-mails sent by this run")
     return report
@@ -27,4 +27,5 @@ def delivery_markdown(report: dict) -> str:
     lines = [f"E-mails sent: {report['messages']} carrying {report['alerts']} alerts; "
              f"failures: {len(report['failures'])}."]
     lines += [f"- failed: {failure}" for failure in report["failures"]]
+    lines += [f"- **gave up**: {notice}" for notice in report.get("gave_up", [])]
     return "\n".join(lines)

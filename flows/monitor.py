@@ -200,6 +200,7 @@ def summary_markdown(summary: dict) -> str:
               f"{a['claims']} claims, **{a['conflicts']} new conflicts**, {a['alerts']} alerts.",
               f"E-mails sent: {d['messages']} ({d['alerts']} alerts); "
               f"failures: {len(d['failures'])}."]
+    lines += [f"- **gave up**: {notice}" for notice in d.get("gave_up", [])]
     conflicts = summary.get("conflicts") or []
     if conflicts:
         lines += ["", "| conflict | proposition | new statement | contradicts |", "|---|---|---|---|"]

@@ -167,3 +167,7 @@ class Alert(SQLModel, table=True):
     # Failed sends wait before the next try, longer after each failure.
     next_attempt_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # When sending first failed, and when delivery gave up on it (retries exhausted): a
+    # failed alert is no longer tried, is reported, and can be queued again by hand.
+    first_failed_at: datetime | None = None
+    failed_at: datetime | None = None

@@ -228,7 +228,9 @@ def mark_detected(*, session: Session, article_id: int) -> None:
 
 
 def unsent_alerts(*, session: Session, modes: Iterable[str]) -> list[Alert]:
-    query = (select(Alert).where(Alert.sent_at.is_(None), Alert.mode.in_(list(modes)))
+    """Alerts still to deliver: neither sent nor given up on."""
+    query = (select(Alert).where(Alert.sent_at.is_(None), Alert.failed_at.is_(None),
+                                 Alert.mode.in_(list(modes)))
              .order_by(Alert.id))
     return list(session.exec(query).all())
 
@@ -256,14 +258,15 @@ def lock_unsent_message(*, session: Session, message_id: str) -> list[Alert]:
         query = select(Alert)
     else:
         query = select(Alert).with_for_update(skip_locked=True)
-    query = query.where(Alert.message_id == message_id, Alert.sent_at.is_(None)).order_by(Alert.id)
+    query = query.where(Alert.message_id == message_id, Alert.sent_at.is_(None),
+                        Alert.failed_at.is_(None)).order_by(Alert.id)
     return list(session.exec(query).all())
 
 
 def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | None,
                 error: str | None, now: datetime | None = None,
-                retry_at: datetime | None = None) -> None:
-    """After a send attempt: sent, or failed (error kept, retried from `retry_at`)."""
+                retry_at: datetime | None = None, give_up: bool = False) -> None:
+    """After a send attempt: sent, or failed (error kept, retried from `retry_at`, or given up)."""
     now = now or utcnow()
     for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
         alert.attempts += 1
@@ -274,9 +277,45 @@ def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | Non
             alert.next_attempt_at = None
         else:
             alert.last_error = error[:2000]
-            alert.next_attempt_at = retry_at
+            alert.first_failed_at = alert.first_failed_at or now
+            alert.next_attempt_at = None if give_up else retry_at
+            alert.failed_at = now if give_up else None
         session.add(alert)
     session.commit()
+
+
+def failed_alerts(*, session: Session) -> list[Alert]:
+    """Alerts delivery gave up on, oldest first."""
+    return list(session.exec(select(Alert).where(Alert.failed_at.is_not(None))
+                             .order_by(Alert.id)).all())
+
+
+def requeue_failed_alerts(*, session: Session, alert_ids: list[int] | None = None) -> list[int]:
+    """Put given-up alerts (all, or those named) back in the queue, due now, with a fresh
+    retry window; they keep their message, so what goes out is what was meant to."""
+    query = select(Alert).where(Alert.failed_at.is_not(None))
+    if alert_ids is not None:
+        query = query.where(Alert.id.in_(alert_ids))
+    requeued = []
+    for alert in session.exec(query).all():
+        alert.failed_at = None
+        alert.first_failed_at = None
+        alert.next_attempt_at = None
+        session.add(alert)
+        requeued.append(alert.id)
+    session.commit()
+    return sorted(requeued)
+
+
+def outbox_counts(*, session: Session, now: datetime) -> dict[str, int]:
+    """How many alerts are sent, due now, waiting for a retry, and given up on."""
+    def count(*where) -> int:
+        return session.exec(select(func.count()).select_from(Alert).where(*where)).one()
+
+    unsent = (Alert.sent_at.is_(None), Alert.failed_at.is_(None))
+    waiting = count(*unsent, Alert.next_attempt_at.is_not(None), Alert.next_attempt_at > now)
+    return {"sent": count(Alert.sent_at.is_not(None)), "pending": count(*unsent) - waiting,
+            "waiting": waiting, "failed": count(Alert.failed_at.is_not(None))}
 
 
 def conflict_view(*, session: Session, conflict_id: int) -> dict:

@@ -3,13 +3,15 @@ digests and watch filters."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
 
 import pytest
 from sqlmodel import Session, select
 
 from alerts import deliver_due
-from alerts.render import render
+from alerts.render import render, subject_for
 from claimwatch.config import Config
 from storage import repository
 from storage.db import engine_for
@@ -20,7 +22,8 @@ NOW = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
 
 
 def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str = "immediate",
-         historical: bool = False, title: str = HOSTILE) -> list[int]:
+         historical: bool = False, title: str = HOSTILE, proposition: str = HOSTILE,
+         article_url: str = "http://x.org/{key}") -> list[int]:
     """Pairs of contradicting statements, a conflict per pair, an alert per conflict."""
     engine = engine_for(url)
     conflict_ids = []
@@ -30,7 +33,7 @@ def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str 
             ids = []
             for n, (speaker, text) in enumerate([("A", "it was used"), ("B", "it was not used")]):
                 key = f"{offset}-{pair}-{n}"
-                article = Article(source_id="s", url=f"http://x.org/{key}", title=title,
+                article = Article(source_id="s", url=article_url.format(key=key), title=title,
                                   fetched_at=NOW, text=f"{text} {key}", fingerprint=key)
                 session.add(article)
                 session.flush()
@@ -42,7 +45,7 @@ def seed(url: str, *, conflicts: int = 1, recipient: str = "a@x.org", mode: str 
                 session.flush()
                 ids.append(statement.id)
             conflict_id, _ = repository.add_conflict(
-                session=session, kind="contradiction", proposition=f"{HOSTILE} {pair % 2}",
+                session=session, kind="contradiction", proposition=f"{proposition} {pair % 2}",
                 statement_id=ids[1], other_statement_id=ids[0],
                 explanation="B denies what A affirmed.")
             repository.add_alert(session=session, conflict_id=conflict_id, recipient=recipient,
@@ -146,3 +149,138 @@ def test_rendered_subject_strips_control_characters():
     groups = [{"proposition": "a\r\nb\x00c", "conflicts": [], "timeline": []}]
     subject, _, _ = render(groups, digest=False, historical=False)
     assert subject == "[claimwatch] 0 new conflicts: a b c"
+
+
+def test_subject_is_capped_at_200_characters_keeping_the_count_and_the_rest():
+    groups = [{"proposition": "x\x85y " * 200, "conflicts": [{}], "timeline": []},
+              {"proposition": "b", "conflicts": [{}], "timeline": []}]
+    subject = subject_for(groups, digest=False, historical=False)
+    assert 190 < len(subject) <= 200 and "\x85" not in subject
+    assert subject.startswith("[claimwatch] 2 new conflicts: x y x y")
+    assert subject.endswith("… and 1 more")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.hrefs += [value for name, value in attrs if name == "href"]
+
+
+@pytest.mark.parametrize("title", ['<a href="javascript:alert(document.cookie)">read</a>',
+                                   "<a href=http://evil.example/>click</a>",
+                                   "<img src=x onerror=alert(1)>",
+                                   '"><a href="http://evil.example/">x</a>'])
+def test_links_in_titles_are_inert_and_only_our_source_links_are_live(db, mail_capture, title):
+    # One side's stored URL is not a web address at all: shown, never made a link.
+    seed(db, title=title, article_url="http://news.example/{key}")
+    seed(db, title=title, article_url="javascript:alert('{key}')")
+    report = deliver_due(config_for(db, mail_capture.port), engine_for(db), now=NOW)
+    assert report.messages == 1
+    [message] = mail_capture.messages()
+    html = message.get_body(("html",)).get_content()
+    links = _Links()
+    links.feed(html)
+    assert links.hrefs and all(h.startswith("http://news.example/") for h in links.hrefs)
+    assert not links.tags & {"img", "script"}
+    assert "javascript:alert(&#39;" in html  # the bad URL is shown, escaped, as text
+    assert title not in html and "http://news.example/" in message.get_body(("plain",)).get_content()
+
+
+def write_config(tmp_path, url: str, port: int, **alerts) -> str:
+    path = tmp_path / "claimwatch.yaml"
+    path.write_text(json.dumps({"database_url": url, "alerts": {
+        "smtp": {"host": "127.0.0.1", "port": port}, "recipients": [{"email": "a@x.org"}],
+        **alerts}}), encoding="utf-8")
+    return str(path)
+
+
+def test_delivery_gives_up_after_a_day_reports_it_and_can_be_retried(db, tmp_path, mail_capture):
+    from typer.testing import CliRunner
+
+    from claimwatch.cli import app
+    from claimwatch.sample_site import free_port
+
+    [conflict_id] = seed(db)
+    down = config_for(db, free_port())
+    attempts, moment = [], NOW
+    # Retried whenever due, as the deliver-alerts deployment would, through a day of outage.
+    while moment < NOW + timedelta(hours=30):
+        report = deliver_due(down, engine_for(db), now=moment)
+        if report.failures:
+            attempts.append(moment)
+        if report.gave_up:
+            break
+        moment += timedelta(minutes=1)
+    assert report.gave_up and f"#{conflict_id}" in report.gave_up[0]
+    assert "a@x.org" in report.gave_up[0] and "claimwatch alerts retry" in report.gave_up[0]
+    assert timedelta(hours=24) <= attempts[-1] - attempts[0] < timedelta(hours=25)
+    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    assert gaps[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(gaps) == timedelta(hours=1)  # backoff is capped: retried hourly through the day
+    with Session(engine_for(db)) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.sent_at is None and alert.failed_at == moment
+        assert alert.attempts == len(attempts) and alert.last_error
+    # Given up means no more automatic tries, even once the server is back...
+    up = config_for(db, mail_capture.port)
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 0
+    assert mail_capture.messages() == []
+    # ...but never silently: `claimwatch alerts status` lists it and exits 1.
+    config = write_config(tmp_path, db, mail_capture.port)
+    status = CliRunner().invoke(app, ["alerts", "status", "--config", config])
+    assert status.exit_code == 1, status.output
+    assert f"alert #{alert.id} (conflict #{conflict_id}) to a@x.org" in status.output
+    assert "given up 1" in status.output
+    as_json = json.loads(CliRunner().invoke(app, ["alerts", "status", "--json", "--config",
+                                                  config]).stdout)
+    assert as_json["failed"] == 1 and as_json["failed_alerts"][0]["attempts"] == len(attempts)
+    retried = CliRunner().invoke(app, ["alerts", "retry", "--config", config])
+    assert retried.exit_code == 0 and f"#{alert.id}" in retried.output
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 1
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=3)).messages == 0
+    assert len(mail_capture.messages()) == 1
+    status = CliRunner().invoke(app, ["alerts", "status", "--config", config])
+    assert status.exit_code == 0 and "sent 1, due 0, waiting for a retry 0, given up 0" in status.output
+
+
+def test_a_machine_that_was_off_still_tries_several_times_before_giving_up(db):
+    from claimwatch.sample_site import free_port
+
+    seed(db)
+    down = config_for(db, free_port())
+    # Runs a day and more apart: the day has passed, but not enough attempts yet.
+    for n in range(4):
+        report = deliver_due(down, engine_for(db), now=NOW + timedelta(days=2 * n))
+        assert report.failures and not report.gave_up
+    report = deliver_due(down, engine_for(db), now=NOW + timedelta(days=8))
+    assert report.gave_up and "after 5 attempts" in report.gave_up[0]
+
+
+def test_give_up_time_is_configurable(db):
+    from claimwatch.sample_site import free_port
+
+    seed(db)
+    down = config_for(db, free_port())
+    down.alerts.give_up_after_hours = 0.5
+    moments = [NOW + timedelta(minutes=m) for m in (0, 1, 3, 7, 15, 31)]
+    reports = [deliver_due(down, engine_for(db), now=m) for m in moments]
+    assert [bool(r.gave_up) for r in reports] == [False] * 4 + [False, True]
+
+
+def test_a_digest_that_failed_is_retried_by_the_next_delivery_run_not_the_next_day(db, mail_capture):
+    from claimwatch.sample_site import free_port
+
+    seed(db, mode="digest", historical=True)
+    failed = deliver_due(config_for(db, free_port()), engine_for(db), now=NOW, include_digests=True)
+    assert failed.messages == 0 and failed.failures
+    # The deliver-alerts deployment (immediate mode, every few minutes) picks it up.
+    retry = deliver_due(config_for(db, mail_capture.port), engine_for(db),
+                        now=NOW + timedelta(minutes=1))
+    assert retry.messages == 1
+    [message] = mail_capture.messages()
+    assert message["Subject"].startswith("[claimwatch] digest: 1 new conflict (historical)")

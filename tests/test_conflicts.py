@@ -4,8 +4,9 @@ history, dismissal. Real detection and a real database (SQLite and PostgreSQL)."
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -255,3 +256,55 @@ def test_a_time_conflict_through_the_pipeline(database_url):
     claim = conflict["conflicts_with"]["claims"][0]
     assert (claim["time"], claim["time_start"], claim["time_end"], claim["time_scope"]) == (
         "в октябре 2022 года", "2022-10-01", "2022-10-31", "only")
+
+
+@pytest.mark.parametrize("setting", ["digest", "record"])
+def test_historical_setting_digests_or_only_records_backfilled_conflicts(database_url, setting,
+                                                                         mail_capture):
+    """alerts.historical: `digest` (the default) e-mails backfilled conflicts in a digest
+    marked historical; `record` stores and exports them but never e-mails them. Conflicts
+    found in live articles alert immediately either way."""
+    from alerts import deliver_due
+
+    cfg = config(database_url, [{"email": "now@x.org", "mode": "immediate"}])
+    if setting == "record":
+        cfg = Config.model_validate({**cfg.model_dump(), "alerts": {
+            **cfg.alerts.model_dump(), "historical": "record"}})
+    assert cfg.alerts.historical == setting
+    cfg.alerts.smtp.host, cfg.alerts.smtp.port = "127.0.0.1", mail_capture.port
+    for name, text, day in (("old-a", "Kirby said that Iran supplied Shahed drones to Russia.", 1),
+                            ("old-b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)):
+        with Session(engine_for(database_url)) as session:
+            repository.store_article(
+                session=session, source_id="wire", url=f"http://n.org/{name}", title=name,
+                language="en", origin="backfill", text=text,
+                published_at=datetime(2022, 10, day, tzinfo=timezone.utc))
+    publish(database_url, "live", "Ihnat denied that Iran supplied Shahed drones to Russia.", 3)
+    report = analyse_all_pending(cfg, engine_for(database_url))
+    # Recorded and exported the same under both settings: history's conflict and the live one.
+    assert report.conflicts == 2
+    pairs = sorted((c["statement"]["article_url"].rsplit("/", 1)[1],
+                    c["conflicts_with"]["article_url"].rsplit("/", 1)[1])
+                   for c in conflicts(database_url))
+    assert pairs == [("live", "old-a"), ("old-b", "old-a")]
+    with Session(engine_for(database_url)) as session:
+        alerts = sorted((a.mode, a.historical) for a in session.exec(select(Alert)).all())
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    deliver_due(cfg, engine_for(database_url), now=later, include_digests=True)
+    kinds = sorted(m["Subject"].split(":")[0] for m in mail_capture.messages())
+    if setting == "digest":
+        assert alerts == [("digest", True), ("immediate", False)]
+        assert kinds == ["[claimwatch] 1 new conflict", "[claimwatch] digest"]
+    else:
+        assert alerts == [("immediate", False)]
+        assert kinds == ["[claimwatch] 1 new conflict"]
+
+
+def test_historical_setting_accepts_only_digest_or_record(tmp_path):
+    from claimwatch.config import ConfigError, load_config
+
+    path = tmp_path / "cw.yaml"
+    path.write_text("alerts:\n  historical: email\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert refused.value.problems == ["alerts.historical: must be one of 'digest' or 'record'"]

@@ -27,10 +27,12 @@ SECRET = "hunter2-do-not-log"
 class Recorder:
     def __init__(self):
         self.messages: list[bytes] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
         self.auth_attempts: list[str] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.messages.append(envelope.content)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
@@ -125,3 +127,66 @@ def test_hostile_titles_add_no_header_and_render_escaped(tmp_path, smtp_server, 
     assert "\n" not in str(message["Subject"])
     html = message.get_body(("html",)).get_content()
     assert "<img src=x" not in html and message.get_body(("plain",)) is not None
+
+
+HOSTILE_SUBJECTS = [
+    "armenia use iskander\n",
+    "armenia use iskander\r\nBcc: evil@x.org",
+    "=?UTF-8?Q?=0A?=Bcc: evil@x.org",
+    "a =?utf-8?b?DQpCY2M6IGV2aWxAeC5vcmc=?= b",
+    "armenia\u2028Bcc: evil@x.org\u2029use",
+    "armenia\x85Bcc: evil@x.org",
+    "armenia\x1c\x1d\x1e\x0b\x0cBcc: evil@x.org",
+    "armenia \u202eesu\u202c iskander",
+    "x" * 500 + "\r\nBcc: evil@x.org",
+]
+
+
+@pytest.mark.parametrize("smtp_server", ["plain"], indirect=True)
+@pytest.mark.parametrize("hostile", HOSTILE_SUBJECTS)
+def test_hostile_text_in_the_subject_adds_no_header_and_no_recipient(tmp_path, smtp_server,
+                                                                     monkeypatch, hostile):
+    from email import policy
+    from email.parser import BytesParser
+
+    monkeypatch.setenv("CW_TEST_SMTP_SECRET", SECRET)
+    port, recorder = smtp_server
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    seed(db, proposition=hostile, title=hostile)
+    report = deliver_due(config(db, port, starttls=False), engine_for(db), now=NOW)
+    assert report.messages == 1, report.failures
+    # The envelope is what mail servers deliver to: only the configured recipient.
+    assert recorder.envelopes == [("claimwatch@localhost", ["a@x.org"])]
+    message = BytesParser(policy=policy.default).parsebytes(recorder.messages[0])
+    assert len(message.get_all("Subject")) == 1 and message.get_all("Bcc") is None
+    assert sorted(k.lower() for k in message.keys()) == sorted(
+        ["subject", "from", "to", "date", "message-id", "mime-version", "content-type"])
+    subject = str(message["Subject"]).strip()  # folding may start the value on its own line
+    assert subject.startswith("[claimwatch] 1 new conflict: ")
+    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u2028\u2029\u202e"
+                   for c in subject)
+    assert len(subject) <= 200
+    assert message.get_body(("plain",)) is not None
+
+
+def test_a_message_whose_serialisation_would_add_a_header_is_refused():
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    from alerts.message import UnsafeMessage, _check_headers
+
+    # Built around the cleaning, as a careless caller would: the check is the last line.
+    message = EmailMessage()
+    message["Subject"] = "=?UTF-8?Q?=0A?=Bcc: evil@x.org"
+    for name, value in (("From", "c@x.org"), ("To", "a@x.org"), ("Date", "Sat, 10 Jan 2026 12:00:00 +0000"),
+                        ("Message-ID", "<m@x.org>")):
+        message[name] = value
+    message.set_content("text")
+    try:
+        _check_headers(message)
+    except UnsafeMessage:
+        return
+    # A Python whose folding is fixed (cpython#121650) writes the header safely: no Bcc.
+    parsed = BytesParser(policy=policy.default).parsebytes(message.as_bytes())
+    assert parsed.get_all("Bcc") is None and len(parsed.get_all("Subject")) == 1
