@@ -28,10 +28,13 @@ DIGEST_INTERVAL = timedelta(days=1)
 # Wait after the n-th failed send: 1, 2, 4 ... minutes, at most an hour.
 RETRY_BASE = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
-# Like a mail server's queue lifetime, retrying ends after a time (alerts.give_up_after_hours,
-# a day by default: an alert later than that has lost its point), but never before this many
-# attempts, so a machine that was off for the day still tries a few times.
+# Like a mail server's queue lifetime, prompt retrying ends after a time
+# (alerts.give_up_after_hours, a day by default: an alert later than that has lost its point),
+# but never before this many attempts, so a machine that was off for the day still tries a few
+# times. The alert is then marked failed and reported; nothing is dropped, so it is still
+# tried, once a day, until it goes out or an operator retries it at once.
 MIN_ATTEMPTS = 5
+FAILED_RETRY = timedelta(days=1)
 
 
 @dataclass
@@ -102,17 +105,18 @@ def deliver_due(config, engine: Engine, *, now: datetime | None = None,
                 if give_up:
                     report.gave_up.append(_give_up_notice(live, attempts, first_failed, error))
                     log.error("gave up on alert e-mail %s: %s", message_id, report.gave_up[-1])
+                wait = FAILED_RETRY if give_up else retry_delay(attempts)
                 repository.mark_alerts(session=session, alert_ids=ids, message_id=message_id,
                                        error=error, now=now, give_up=give_up,
-                                       retry_at=now + retry_delay(attempts))
+                                       retry_at=now + wait)
     return report
 
 
 def _give_up_notice(alerts: list, attempts: int, first_failed: datetime, error: str) -> str:
     conflicts = ", ".join(f"#{a.conflict_id}" for a in alerts)
     return (f"{alerts[0].recipient}: conflicts {conflicts} not sent after {attempts} attempts "
-            f"since {first_failed:%Y-%m-%d %H:%M} UTC (last error: {error}); "
-            f"`claimwatch alerts retry` queues them again")
+            f"since {first_failed:%Y-%m-%d %H:%M} UTC (last error: {error}); tried once a day "
+            f"from now on, `claimwatch alerts retry` tries them at the next delivery")
 
 
 def _bind_messages(session: Session, modes: list[str], now: datetime, domain: str) -> None:

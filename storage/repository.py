@@ -228,9 +228,8 @@ def mark_detected(*, session: Session, article_id: int) -> None:
 
 
 def unsent_alerts(*, session: Session, modes: Iterable[str]) -> list[Alert]:
-    """Alerts still to deliver: neither sent nor given up on."""
-    query = (select(Alert).where(Alert.sent_at.is_(None), Alert.failed_at.is_(None),
-                                 Alert.mode.in_(list(modes)))
+    """Alerts still to deliver (those marked failed too: they are still tried, daily)."""
+    query = (select(Alert).where(Alert.sent_at.is_(None), Alert.mode.in_(list(modes)))
              .order_by(Alert.id))
     return list(session.exec(query).all())
 
@@ -258,15 +257,16 @@ def lock_unsent_message(*, session: Session, message_id: str) -> list[Alert]:
         query = select(Alert)
     else:
         query = select(Alert).with_for_update(skip_locked=True)
-    query = query.where(Alert.message_id == message_id, Alert.sent_at.is_(None),
-                        Alert.failed_at.is_(None)).order_by(Alert.id)
+    query = query.where(Alert.message_id == message_id, Alert.sent_at.is_(None)
+                        ).order_by(Alert.id)
     return list(session.exec(query).all())
 
 
 def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | None,
                 error: str | None, now: datetime | None = None,
                 retry_at: datetime | None = None, give_up: bool = False) -> None:
-    """After a send attempt: sent, or failed (error kept, retried from `retry_at`, or given up)."""
+    """After a send attempt: sent, or failed (error kept, retried from `retry_at`; `give_up`
+    marks the alerts failed: reported and listed until they go out)."""
     now = now or utcnow()
     for alert in session.exec(select(Alert).where(Alert.id.in_(alert_ids))).all():
         alert.attempts += 1
@@ -275,11 +275,13 @@ def mark_alerts(*, session: Session, alert_ids: list[int], message_id: str | Non
             alert.sent_at = now
             alert.last_error = None
             alert.next_attempt_at = None
+            alert.failed_at = None
         else:
             alert.last_error = error[:2000]
             alert.first_failed_at = alert.first_failed_at or now
-            alert.next_attempt_at = None if give_up else retry_at
-            alert.failed_at = now if give_up else None
+            alert.next_attempt_at = retry_at
+            if give_up:
+                alert.failed_at = alert.failed_at or now
         session.add(alert)
     session.commit()
 

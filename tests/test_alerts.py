@@ -226,9 +226,10 @@ def test_delivery_gives_up_after_a_day_reports_it_and_can_be_retried(db, tmp_pat
         alert = session.exec(select(Alert)).one()
         assert alert.sent_at is None and alert.failed_at == moment
         assert alert.attempts == len(attempts) and alert.last_error
-    # Given up means no more automatic tries, even once the server is back...
+    # Given up means no more prompt tries: for the next day nothing is attempted, even once
+    # the server is back...
     up = config_for(db, mail_capture.port)
-    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 0
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(hours=23)).messages == 0
     assert mail_capture.messages() == []
     # ...but never silently: `claimwatch alerts status` lists it and exits 1.
     config = write_config(tmp_path, db, mail_capture.port)
@@ -241,14 +242,14 @@ def test_delivery_gives_up_after_a_day_reports_it_and_can_be_retried(db, tmp_pat
     assert as_json["failed"] == 1 and as_json["failed_alerts"][0]["attempts"] == len(attempts)
     retried = CliRunner().invoke(app, ["alerts", "retry", "--config", config])
     assert retried.exit_code == 0 and f"#{alert.id}" in retried.output
-    assert deliver_due(up, engine_for(db), now=moment + timedelta(days=2)).messages == 1
+    assert deliver_due(up, engine_for(db), now=moment + timedelta(hours=23)).messages == 1
     assert deliver_due(up, engine_for(db), now=moment + timedelta(days=3)).messages == 0
     assert len(mail_capture.messages()) == 1
     status = CliRunner().invoke(app, ["alerts", "status", "--config", config])
     assert status.exit_code == 0 and "sent 1, due 0, waiting for a retry 0, given up 0" in status.output
 
 
-def test_a_machine_that_was_off_still_tries_several_times_before_giving_up(db):
+def test_a_machine_that_was_off_still_tries_several_times_before_giving_up(db, mail_capture):
     from claimwatch.sample_site import free_port
 
     seed(db)
@@ -259,6 +260,14 @@ def test_a_machine_that_was_off_still_tries_several_times_before_giving_up(db):
         assert report.failures and not report.gave_up
     report = deliver_due(down, engine_for(db), now=NOW + timedelta(days=8))
     assert report.gave_up and "after 5 attempts" in report.gave_up[0]
+    # Marked failed is not dropped: the daily try sends it once the server is back, by itself.
+    up = config_for(db, mail_capture.port)
+    assert deliver_due(up, engine_for(db), now=NOW + timedelta(days=8, hours=12)).messages == 0
+    assert deliver_due(up, engine_for(db), now=NOW + timedelta(days=9)).messages == 1
+    with Session(engine_for(db)) as session:
+        alert = session.exec(select(Alert)).one()
+    assert alert.sent_at is not None and alert.failed_at is None
+    assert len(mail_capture.messages()) == 1
 
 
 def test_give_up_time_is_configurable(db):
