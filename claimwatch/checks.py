@@ -102,6 +102,7 @@ async def _sample(client, source: Source, items, result: SourceCheck) -> None:
             "url": article.url, "title": article.title,
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "language": article.language, "characters": len(article.text),
+            "encoding": article.encoding, "encoding_suspect": article.encoding_suspect,
             "first_words": " ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else ""),
         }
         if len(article.text) < MIN_ARTICLE_CHARS:
@@ -111,6 +112,8 @@ async def _sample(client, source: Source, items, result: SourceCheck) -> None:
             result.problems.append("no publication date found in the sample (date_selector?)")
         if not article.title:
             result.problems.append("no title found in the sample")
+        if article.encoding_suspect:
+            result.problems.append(f"sample text encoding is suspect: {article.encoding_reason}")
         break
     result.problems += [f"sample article failed: {f}" for f in failures]
 
@@ -136,7 +139,9 @@ def render_checks(results: list[SourceCheck]) -> str:
         if r.sample:
             s = r.sample
             lines += [f"  sample:     {s['title']!r} ({s['published_at'] or 'no date'}, "
-                      f"{s['language']}, {s['characters']} chars)", f"              {s['url']}",
+                      f"{s['language']}, {s['characters']} chars, {s['encoding']}"
+                      f"{', encoding suspect' if s['encoding_suspect'] else ''})",
+                      f"              {s['url']}",
                       f"              {s['first_words']}"]
         lines += [f"  problem:    {p}" for p in r.problems]
         lines.append("")

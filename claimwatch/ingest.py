@@ -188,12 +188,14 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
         log.exception("%s: extraction crashed on %s", source.id, url)
         report.errors.append(f"{url}: {type(exc).__name__}: {exc}")
         return "extract-error"
+    if article.encoding_suspect:
+        log.warning("%s: %s: encoding suspect: %s", source.id, url, article.encoding_reason)
     with Session(engine) as session:
         # Stored under the discovered URL so the next run recognises it as known.
         outcome = repository.store_article(
             session=session, source_id=source.id, url=url, title=article.title or item.title,
             published_at=article.published_at or item.published_at, language=article.language,
-            text=article.text, origin=origin)
+            text=article.text, origin=origin, encoding_suspect=article.encoding_suspect)
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
 
 

@@ -50,7 +50,7 @@ def known_urls(*, session: Session, urls: Iterable[str]) -> set[str]:
 
 def store_article(*, session: Session, source_id: str, url: str, title: str | None,
                   published_at: datetime | None, language: str | None, text: str,
-                  origin: str = "monitor") -> str:
+                  origin: str = "monitor", encoding_suspect: bool = False) -> str:
     """Store an article once; returns 'stored', 'duplicate' (same text elsewhere) or 'known'.
 
     Which copy is the original is left to analysis, which runs in publication order: two
@@ -63,7 +63,7 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
     now = utcnow()
     values = dict(source_id=source_id, url=url, title=title, published_at=published_at,
                   language=language, fetched_at=now, text=text, fingerprint=fingerprint,
-                  origin=origin)
+                  origin=origin, encoding_suspect=encoding_suspect)
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = session.exec(  # type: ignore[call-overload]
