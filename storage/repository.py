@@ -87,6 +87,25 @@ def record_source_run(*, session: Session, source_id: str, error: str | None) ->
     session.commit()
 
 
+def record_source_health(*, session: Session, source_id: str, problem: str | None) -> None:
+    """Remember what a run found wrong with a source as a whole (None: nothing)."""
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = builder(SourceState.__table__).values(source_id=source_id, health_problem=problem,
+                                                       health_checked_at=now)
+    session.exec(statement.on_conflict_do_update(  # type: ignore[call-overload]
+        index_elements=["source_id"], set_={"health_problem": problem, "health_checked_at": now}))
+    session.commit()
+
+
+def source_states(*, session: Session, source_ids: Iterable[str]) -> dict[str, SourceState]:
+    """What the last runs of `source_ids` left behind, for those that have run."""
+    ids = list(source_ids)
+    return {s.source_id: s for s in session.exec(
+        select(SourceState).where(SourceState.source_id.in_(ids)))}
+
+
 def pending_articles(*, session: Session, limit: int) -> list[Article]:
     """Articles stored but not yet through detection, oldest publication first."""
     query = (select(Article).where(Article.detected_at.is_(None))
