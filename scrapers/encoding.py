@@ -28,6 +28,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", re.IGNORECASE
 # character of any encoding read here, so the split is safe before decoding.
 _TAG = re.compile(rb"(<[^<>]*>)")
 _UTF8 = "utf-8"
+_HIGH_BYTES = bytes(range(128, 256))
 # Single-byte encodings of Russian text, most common first; they decode any byte string, so
 # they are told apart by how Russian-like the result is.
 _CYRILLIC_CANDIDATES = tuple(codecs.lookup(name).name
@@ -171,7 +172,9 @@ def _read_stretches(body: bytes, page: str, declared: tuple[str, ...], *,
                 unreadable += 1  # replaced, not shown as mojibake
                 parts.append(part.decode("ascii", errors="replace"))
                 continue
-            if reading is not None:
+            # A declared or page-wide code page gives way only where it reads badly itself.
+            if reading == _UTF8 or (reading is not None and _frequency_match(
+                    part.decode(page, "replace")) < _STRETCH_MATCH):
                 encoding = reading
         elif _is_utf8(part):
             encoding = _UTF8
@@ -216,7 +219,7 @@ def _is_utf8(part: bytes) -> bool:
 
 
 def _non_ascii(part: bytes) -> int:
-    return sum(b > 127 for b in part)
+    return len(part) - len(part.translate(None, _HIGH_BYTES))
 
 
 def _frequency_match(text: str) -> float:
