@@ -109,9 +109,9 @@ async def _sample(client, source: Source, items, result: SourceCheck) -> None:
             "encoding": article.encoding, "encoding_suspect": article.encoding_suspect,
             "first_words": " ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else ""),
         }
-        if readable_chars(article.text) < source.min_text_chars:
-            result.problems.append(f"sample text is only {readable_chars(article.text)} "
-                                   f"characters (under "
+        readable = readable_chars(article.text)
+        if readable < source.min_text_chars:
+            result.problems.append(f"sample text is only {readable} characters (under "
                                    f"min_text_chars {source.min_text_chars}): it would not be "
                                    f"stored; the layout may have changed or body_selector may "
                                    f"be wrong")
