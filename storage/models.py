@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, false
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -74,7 +74,7 @@ class Article(SQLModel, table=True):
     detected_at: datetime | None = Field(default=None, index=True)
     # The page's encoding was guessed, contradicted its declaration, was mixed, or bytes had
     # to be replaced: the text is worth a look before it is trusted.
-    encoding_suspect: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    encoding_suspect: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Mention(SQLModel, table=True):

@@ -16,7 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('article', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('encoding_suspect', sa.Boolean(), server_default=sa.false(),
+        # A constant default lets SQLite add the column in place instead of copying the table.
+        batch_op.add_column(sa.Column('encoding_suspect', sa.Boolean(), server_default='0',
                                       nullable=False))
 
 
