@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 ANY_LINK = "a[href]"
 # An archive day that does not exist is a day without articles on many sites, not a failure.
 EMPTY_DAY_STATUSES = {404, 410}
-ERROR_OUTCOMES = ("fetch-error", "extract-error", "too-large")
+ERROR_OUTCOMES = ("fetch-error", "extract-error", "too-large", "too-short")
 
 
 class BackfillError(ValueError):

@@ -2,26 +2,28 @@
 
 Nothing is stored: discovery runs unconditionally, and one sample article per source is
 fetched and extracted so an operator sees the title, date and first words claimwatch would
-record, and what is wrong (no items, short text, no date, a disallowed or failing URL).
+record, and what is wrong (no items, short text, no date, a suspect encoding, a disallowed or
+failing URL). What the last runs recorded about each source (a failure, a source-health
+problem such as every item failing extraction) is read from the database when it exists.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict, dataclass, field
+from datetime import timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from protego import Protego
 
 from claimwatch.config import Source
-from claimwatch.ingest import client_for
+from claimwatch.ingest import client_for, readable_chars
 from scrapers import ExtractError, FetchError, discoverer, extract_article, fetch
 from scrapers.errors import RobotsDisallowed
 from scrapers.http import robots_rules
 from scrapers.politeness import ROBOTS_AGENT
 
-# An article shorter than this is a sign the layout changed or body_selector is wrong.
-MIN_ARTICLE_CHARS = 250
 SAMPLE_TRIES = 3
 FIRST_WORDS = 25
 
@@ -35,6 +37,8 @@ class SourceCheck:
     discovered: int = 0
     sample: dict | None = None
     problems: list[str] = field(default_factory=list)
+    # What the last run of this source recorded: when, its error, its source-health problem.
+    last_run: dict | None = None
 
     @property
     def failed(self) -> bool:
@@ -102,17 +106,67 @@ async def _sample(client, source: Source, items, result: SourceCheck) -> None:
             "url": article.url, "title": article.title,
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "language": article.language, "characters": len(article.text),
+            "encoding": article.encoding, "encoding_suspect": article.encoding_suspect,
             "first_words": " ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else ""),
         }
-        if len(article.text) < MIN_ARTICLE_CHARS:
-            result.problems.append(f"sample text is only {len(article.text)} characters: the "
-                                   f"layout may have changed or body_selector may be wrong")
+        readable = readable_chars(article.text)
+        if readable < source.min_text_chars:
+            result.problems.append(f"sample text is only {readable} characters (under "
+                                   f"min_text_chars {source.min_text_chars}): it would not be "
+                                   f"stored; the layout may have changed or body_selector may "
+                                   f"be wrong")
         if article.published_at is None:
             result.problems.append("no publication date found in the sample (date_selector?)")
         if not article.title:
             result.problems.append("no title found in the sample")
+        if article.encoding_suspect:
+            result.problems.append(f"sample text encoding is suspect: {article.encoding_reason}")
         break
     result.problems += [f"sample article failed: {f}" for f in failures]
+
+
+def add_recorded_state(results: list[SourceCheck], database_url: str) -> None:
+    """Attach what the last runs recorded; a database that does not exist yet has nothing."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from storage import repository
+    from storage.db import engine_for
+
+    if _missing_sqlite_file(database_url):
+        return  # never ran: checking must not create a database
+    try:
+        with Session(engine_for(database_url)) as session:
+            states = repository.source_states(session=session, source_ids=[r.source for r in results])
+    except (SQLAlchemyError, OSError) as exc:
+        for result in results:
+            result.last_run = {"unknown": f"database not readable: {type(exc).__name__}"}
+        return
+    for result in results:
+        state = states.get(result.source)
+        if state is None:
+            continue
+        result.last_run = {"at": _iso(state.last_run_at), "error": state.last_error,
+                           "health": state.health_problem,
+                           "health_checked_at": _iso(state.health_checked_at)}
+        if state.health_problem:
+            result.problems.append(f"source health (recorded {_iso(state.health_checked_at)}): "
+                                   f"{state.health_problem}")
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return False
+    return not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).exists()
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _robots_summary(rules: Protego | None | str, url: str) -> str:
@@ -136,8 +190,13 @@ def render_checks(results: list[SourceCheck]) -> str:
         if r.sample:
             s = r.sample
             lines += [f"  sample:     {s['title']!r} ({s['published_at'] or 'no date'}, "
-                      f"{s['language']}, {s['characters']} chars)", f"              {s['url']}",
+                      f"{s['language']}, {s['characters']} chars, {s['encoding']}"
+                      f"{', encoding suspect' if s['encoding_suspect'] else ''})",
+                      f"              {s['url']}",
                       f"              {s['first_words']}"]
+        if r.last_run and r.last_run.get("at"):
+            lines.append(f"  last run:   {r.last_run['at']}"
+                         + (f" (failed: {r.last_run['error']})" if r.last_run["error"] else ""))
         lines += [f"  problem:    {p}" for p in r.problems]
         lines.append("")
     failed = sum(r.failed for r in results)

@@ -22,6 +22,9 @@ alerts_app = typer.Typer(no_args_is_help=True, help="Alert delivery.")
 app.add_typer(alerts_app, name="alerts")
 conflicts_app = typer.Typer(no_args_is_help=True, help="Analyst feedback on conflicts.")
 app.add_typer(conflicts_app, name="conflicts")
+urls_app = typer.Typer(no_args_is_help=True, help="URLs given up on (404, 410, 403, failed "
+                       "extraction): list them, or reset them so the next run tries again.")
+app.add_typer(urls_app, name="urls")
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
@@ -114,6 +117,10 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
         errors.print(f"failed: {failure}", markup=False, highlight=False)
     for notice in summary["delivery"].get("gave_up", []):
         errors.print(f"gave up: {notice}", markup=False, highlight=False)
+    for report in summary["sources"]:
+        if report.get("health"):
+            errors.print(f"warning: source {report['source']}: {report['health']}", markup=False,
+                         highlight=False)
     raise typer.Exit(1 if failures else 0)
 
 
@@ -294,6 +301,70 @@ def conflicts_show(ctx: typer.Context, conflict_id: Annotated[int, typer.Argumen
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
+SourcesOption = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+    "--source", help="Only this source id (repeatable).")]
+StatusOption = Annotated[Optional[list[int]], typer.Option(  # noqa: UP007
+    "--status", help="Only URLs whose last answer had this HTTP status (repeatable); a page "
+    "that failed extraction has the status it was served with, 200.")]
+
+
+def _chosen_sources(cfg, source: list[str] | None):
+    unknown = [s for s in source or [] if s not in {x.id for x in cfg.sources}]
+    if unknown:
+        errors.print(f"--source: unknown source id(s): {', '.join(unknown)}")
+        raise typer.Exit(2)
+    return [s for s in cfg.sources if s.id in source] if source else None
+
+
+@urls_app.command("failed")
+def urls_failed(ctx: typer.Context, source: SourcesOption = None, status: StatusOption = None,
+                as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
+                config: ConfigOption = None) -> None:
+    """List the URLs no run will fetch again, with their last status and error."""
+    _, cfg = _load(ctx, config)
+    from claimwatch.failures import remembered_failures, render_failures
+    from storage.db import engine_for
+
+    rows = remembered_failures(engine_for(cfg.database_url), _chosen_sources(cfg, source),
+                               statuses=status or ())
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console.print(render_failures(rows), markup=False, highlight=False, soft_wrap=True)
+
+
+@urls_app.command("reset")
+def urls_reset(ctx: typer.Context, source: SourcesOption = None, status: StatusOption = None,
+               url: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+                   "--url", help="This URL (repeatable).")] = None,
+               everything: Annotated[bool, typer.Option(
+                   "--all", help="Every URL given up on, of every source.")] = False,
+               config: ConfigOption = None) -> None:
+    """Forget that URLs failed for good, so the next run fetches them again."""
+    _, cfg = _load(ctx, config)
+    if not (source or url or everything):
+        errors.print("name what to reset: --source ID, --url URL or --all")
+        raise typer.Exit(2)
+    from claimwatch.failures import remembered_failures, reset_failures
+    from scrapers.items import canonical_url
+    from storage.db import engine_for
+
+    engine = engine_for(cfg.database_url)
+    rows = remembered_failures(engine, _chosen_sources(cfg, source), statuses=status or (),
+                               urls=url or ())
+    count = reset_failures(engine, rows)
+    for row in rows:
+        console.print(f"reset: {row['url']} ({row['status']}, {row['source'] or '?'})",
+                      markup=False, highlight=False, soft_wrap=True)
+    console.print(f"{count} URLs reset: the next run fetches them again", markup=False)
+    found = {row["url"] for row in rows}
+    missing = [u for u in url or [] if canonical_url(u) not in found]
+    for missing_url in missing:
+        errors.print(f"not given up on{' by the named sources' if source else ''}: {missing_url}",
+                     markup=False, highlight=False)
+    raise typer.Exit(1 if missing else 0)
+
+
 @app.command()
 def backfill(ctx: typer.Context,
              source: Annotated[str, typer.Option("--source", help="Source id.")],
@@ -354,10 +425,11 @@ def check(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Optio
     if unknown:
         errors.print(f"--source: unknown source id(s): {', '.join(unknown)}")
         raise typer.Exit(2)
-    from claimwatch.checks import check_sources, render_checks
+    from claimwatch.checks import add_recorded_state, check_sources, render_checks
 
     chosen = [s for s in cfg.sources if (s.id in source if source else s.enabled)]
     results = check_sources(chosen)
+    add_recorded_state(results, cfg.database_url)
     if as_json:
         sys.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False,
                                     indent=2) + "\n")

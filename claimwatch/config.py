@@ -15,6 +15,10 @@ ID_PATTERN = r"^[a-z0-9-]+$"
 DEFAULT_CONFIG_NAME = "claimwatch.yaml"
 # Where the bundled demo configuration keeps its database when no other config is found.
 DEMO_WORKDIR = ".claimwatch-demo"
+# An article whose main text is shorter is an extraction failure, not an article: a changed
+# layout or a wrong body_selector yields a caption or a cookie notice (trafilatura's
+# MIN_EXTRACTED_SIZE). Per source: `min_text_chars`.
+MIN_TEXT_CHARS = 250
 
 
 class ConfigError(Exception):
@@ -56,6 +60,8 @@ class Source(_Strict):
     concurrency: int = Field(default=1, ge=1, le=16)
     # IANA zone of dates the outlet prints without one ("Asia/Baku"); UTC when absent.
     timezone: str | None = None
+    # Main text shorter than this is an extraction failure (lower it for an outlet of briefs).
+    min_text_chars: int = Field(default=MIN_TEXT_CHARS, ge=1, le=100_000)
 
     _url = field_validator("url")(_check_url)
 

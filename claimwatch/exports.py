@@ -26,7 +26,8 @@ def export_rows(kind: str, *, session: Session, since: datetime | None = None) -
     if kind == "articles":
         return [{"id": a.id, "source": a.source_id, "url": a.url, "title": a.title,
                  "published_at": _iso(a.published_at), "language": a.language,
-                 "fetched_at": _iso(a.fetched_at), "duplicate_of": a.duplicate_of}
+                 "fetched_at": _iso(a.fetched_at), "duplicate_of": a.duplicate_of,
+                 "encoding_suspect": a.encoding_suspect}
                 for a in repository.list_articles(session=session, since=since)]
     if kind == "mentions":
         return [{"article_url": a.url, "entity": m.entity, "surface": m.surface,

@@ -24,7 +24,9 @@ MIN_INPUTS_FOR_POOL = 4
 def _result(source: str, article) -> dict:
     return {"input": source, "url": article.url, "title": article.title,
             "published_at": article.published_at.isoformat() if article.published_at else None,
-            "language": article.language, "text": article.text}
+            "language": article.language, "text": article.text,
+            "encoding": article.encoding, "encoding_suspect": article.encoding_suspect,
+            "encoding_reason": article.encoding_reason}
 
 
 def _read_saved(path: Path) -> bytes:

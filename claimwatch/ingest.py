@@ -1,11 +1,14 @@
 """One source's ingestion pass: discover, skip known URLs, fetch, extract, store; every item counted.
 
 Outcomes per item: `stored`, `duplicate` (same text as an article already stored), `known`
-(stored by an earlier run), `known-failure` (failed for good on an earlier run: 404, 410, 403),
-`robots-disallowed`, `fetch-error`, `too-large`, `extract-error`; a source whose feed, sitemap
-or first listing page answered 304 counts one `not-modified`. A URL that failed transiently is
-not recorded as seen, so the next run tries it again; the source's index validators are saved
-only when no item failed that way, so the next run does not skip it with a 304.
+(stored by an earlier run), `known-failure` (failed for good on an earlier run: 404, 410, 403,
+or extraction failed on every try), `robots-disallowed`, `fetch-error`, `too-large`,
+`extract-error`, `too-short` (main text under the source's `min_text_chars`: not an article);
+a source whose feed, sitemap or first listing page answered 304 counts one `not-modified`. A
+URL that failed transiently is not recorded as seen, so the next run tries it again; the
+source's index validators are saved only when no item failed that way, so the next run does
+not skip it with a 304. When every item that reached extraction failed it, the source itself
+is unhealthy (its layout changed): the report says so, and so does `claimwatch check`.
 """
 
 from __future__ import annotations
@@ -51,6 +54,12 @@ EXTRACTION_TIMEOUT = 30.0
 STUCK_WORKER_TIMEOUT = 300.0
 # Clocks and time zones differ; a date further ahead than this is wrong.
 FUTURE_TOLERANCE = timedelta(days=1)
+# A page that yields no article is asked again on the next runs, not given up at once: news
+# sites publish a short stub and fill it in minutes later, and once an operator fixes a
+# body_selector the pages should come in without anyone's help. Not forever either: the
+# bytes rarely change, so once the URL has failed this many times in all (Scrapy's 3
+# attempts per URL) it is given up on like a 404, until `claimwatch urls reset` clears it.
+EXTRACTION_TRIES = 3
 
 
 @dataclass
@@ -62,11 +71,30 @@ class SourceReport:
     failed: str | None = None
     # Items that failed transiently: not stored, so due again on the next run.
     due_next_run: int = 0
+    # Items whose page was fetched and handed to extraction, and those that failed it.
+    extracted: int = 0
+    extraction_failed: int = 0
+    # What is wrong with the source as a whole (not with one item), if anything.
+    health: str | None = None
 
     def as_dict(self) -> dict:
         return {"source": self.source, "discovered": self.discovered,
                 "outcomes": dict(self.outcomes), "errors": self.errors[:20], "failed": self.failed,
-                "due_next_run": self.due_next_run}
+                "due_next_run": self.due_next_run, "health": self.health}
+
+
+def readable_chars(text: str) -> int:
+    """Characters of `text` that carry something: replaced bytes (U+FFFD) do not."""
+    return len(text) - text.count("\ufffd")
+
+
+def source_health(source: Source, report: SourceReport) -> str | None:
+    """A problem of the whole source: every item that reached extraction failed it."""
+    if not report.extracted or report.extraction_failed < report.extracted:
+        return None
+    return (f"every one of the {report.extracted} items fetched in this run failed extraction "
+            f"(main text under min_text_chars {source.min_text_chars}, or none): the site's "
+            f"layout may have changed or body_selector may be wrong")
 
 
 def client_for(source: Source, **overrides):
@@ -157,6 +185,13 @@ async def ingest_items(source: Source, engine: Engine, items: list[Item], *, cli
         report.outcomes[outcome] += 1
 
     await asyncio.gather(*(one(url, item) for url, item in todo))
+    report.health = source_health(source, report)
+    if report.health:
+        log.error("%s: source health: %s", source.id, report.health)
+    if report.extracted:  # a run that extracted nothing has no evidence either way
+        with Session(engine) as session:
+            repository.record_source_health(session=session, source_id=source.id,
+                                            problem=report.health)
     return report
 
 
@@ -172,39 +207,49 @@ async def _ingest_item(client, source: Source, engine: Engine, url: str, item: I
     except TooLargeError as exc:
         log.error("%s: %s", source.id, exc)
         report.errors.append(str(exc))
-        _record_failure(engine, url, exc, permanent=True)
+        _record_failure(engine, source, url, str(exc), exc.status, permanent=True)
         return "too-large"
     except FetchError as exc:
         # Refused by our own rules (private address, off-site redirect) or gone: for good.
         permanent = exc.permanent or isinstance(exc, BlockedError)
         log.error("%s: fetch failed%s: %s", source.id, "" if permanent else ", due next run", exc)
         report.errors.append(str(exc))
-        _record_failure(engine, url, exc, permanent=permanent)
+        # Where a refused redirect pointed (an internal address, say) is logged, never stored.
+        memo = (f"{url}: refused: redirected where the safety rules forbid"
+                if isinstance(exc, BlockedError) and exc.url != url else str(exc))
+        _record_failure(engine, source, url, memo, exc.status, permanent=permanent)
         if not permanent:
             report.due_next_run += 1
         return "fetch-error"
+    report.extracted += 1
     try:
         article = await _extract(page, source, item, pooled)
     except (TimeoutError, processes.TimeLimitExceeded):
-        message = f"{url}: extraction took longer than {EXTRACTION_TIMEOUT:.0f} s"
-        log.error("%s: %s", source.id, message)
-        report.errors.append(message)
-        return "extract-error"
+        return _extraction_failed(engine, source, url, page.status, report, "extract-error",
+                                  f"{url}: extraction took longer than {EXTRACTION_TIMEOUT:.0f} s")
     except ExtractError as exc:
-        log.error("%s: extraction failed: %s", source.id, exc)
-        report.errors.append(str(exc))
-        return "extract-error"
+        return _extraction_failed(engine, source, url, page.status, report, "extract-error",
+                                  f"extraction failed: {exc}")
     except Exception as exc:  # a parser bug on one hostile page must not lose the others
         log.exception("%s: extraction crashed on %s", source.id, url)
-        report.errors.append(f"{url}: {type(exc).__name__}: {exc}")
-        return "extract-error"
+        return _extraction_failed(engine, source, url, page.status, report, "extract-error",
+                                  f"{url}: {type(exc).__name__}: {exc}")
+    length = readable_chars(article.text)
+    if length < source.min_text_chars:
+        return _extraction_failed(
+            engine, source, url, page.status, report, "too-short",
+            f"{url}: extracted text is {length} characters, under min_text_chars "
+            f"{source.min_text_chars}: not stored as an article")
+    if article.encoding_suspect:
+        log.warning("%s: %s: encoding suspect: %s", source.id, url, article.encoding_reason)
     published = _plausible(article.published_at, source, url) or \
         _plausible(item.published_at, source, url)
     with timed("store"), Session(engine) as session:
         # Stored under the discovered URL so the next run recognises it as known.
         outcome = repository.store_article(
             session=session, source_id=source.id, url=url, title=article.title or item.title,
-            published_at=published, language=article.language, text=article.text, origin=origin)
+            published_at=published, language=article.language, text=article.text,
+            origin=origin, encoding_suspect=article.encoding_suspect)
     return "stored" if outcome == "stored" else ("duplicate" if outcome == "duplicate" else "known")
 
 
@@ -254,13 +299,30 @@ async def _extract_timed(page, source: Source, item: Item, pooled: bool):
         return await asyncio.wait_for(asyncio.to_thread(job), EXTRACTION_TIMEOUT)
 
 
-def _record_failure(engine: Engine, url: str, exc: FetchError, *, permanent: bool) -> None:
-    # Where a refused redirect pointed (an internal address, say) is logged, never stored.
-    error = (f"{url}: refused: redirected where the safety rules forbid"
-             if isinstance(exc, BlockedError) and exc.url != url else str(exc))
+def _extraction_failed(engine: Engine, source: Source, url: str, status: int, report: SourceReport,
+                       outcome: str, message: str) -> str:
+    """Log, count and remember an item that yielded no article; returns its outcome."""
+    report.extraction_failed += 1
+    given_up = _record_failure(engine, source, url, message, status, permanent=False,
+                               give_up_after=EXTRACTION_TRIES)
+    if given_up:
+        message += (f"; given up after {EXTRACTION_TRIES} tries "
+                    f"(`claimwatch urls reset --source {source.id}` to try again)")
+    else:
+        message += "; tried again next run"
+        report.due_next_run += 1
+    log.error("%s: %s", source.id, message)
+    report.errors.append(message)
+    return outcome
+
+
+def _record_failure(engine: Engine, source: Source, url: str, error: str, status: int | None, *,
+                    permanent: bool, give_up_after: int | None = None) -> bool:
     try:
         with Session(engine) as session:
-            url_state.record_failure(session=session, url=url, error=error, status=exc.status,
-                                     permanent=permanent)
+            return url_state.record_failure(session=session, url=url, error=error, status=status,
+                                            permanent=permanent, source_id=source.id,
+                                            give_up_after=give_up_after)
     except SQLAlchemyError:  # the failure is already logged and counted; its memo is a nicety
         log.exception("could not record the failure of %s", url)
+        return permanent

@@ -16,7 +16,7 @@ INGEST_DEPLOYMENT = "ingest-source/ingest-source"
 # A source run that has not finished in an hour is reported as failed; the run goes on alone.
 WAIT_SECONDS = 3600
 MAX_CONFLICTS_SHOWN = 50
-REPORT_KEYS = ("source", "discovered", "failed")
+REPORT_KEYS = ("source", "discovered", "failed", "health")
 
 
 def host_of(url: str) -> str:
@@ -29,6 +29,7 @@ def report_row(report: dict) -> dict:
     row.update(report["outcomes"])
     row["errors"] = "; ".join(report["errors"][:5])
     row["failed"] = report["failed"] or ""
+    row["health"] = report.get("health") or ""
     return row
 
 
@@ -37,7 +38,8 @@ def report_from_row(row: dict) -> dict:
                 if k not in (*REPORT_KEYS, "errors") and isinstance(v, int)}
     errors = [e for e in (row.get("errors") or "").split("; ") if e]
     return {"source": row["source"], "discovered": row["discovered"], "outcomes": outcomes,
-            "errors": errors, "failed": row.get("failed") or None}
+            "errors": errors, "failed": row.get("failed") or None,
+            "health": row.get("health") or None}
 
 
 def ingest_on_workers(config_path: str | None, source_ids: list[str], logger) -> list[dict] | None:

@@ -123,7 +123,7 @@ async def ingest_source_flow(source_id: str, config_path: str | None = None) -> 
 
 def failed_report(source_id: str, error: str) -> dict:
     return {"source": source_id, "discovered": 0, "outcomes": {}, "errors": [error],
-            "failed": error}
+            "failed": error, "health": None}
 
 
 def ingest_in_process(config_path: str | None, chosen: list[Source]) -> list[dict]:
@@ -175,7 +175,7 @@ def monitor(config_path: str | None = None, sources: list[str] | None = None) ->
 
 
 def _is_error(outcome: str) -> bool:
-    return outcome.endswith("error") or outcome == "too-large"
+    return outcome.endswith("error") or outcome in ("too-large", "too-short")
 
 
 def _errors(outcomes: dict) -> int:
@@ -195,6 +195,10 @@ def summary_markdown(summary: dict) -> str:
         lines.append(f"| {r['source']} | {r['discovered']} | {o.get('stored', 0)} | "
                      f"{o.get('duplicate', 0)} | {o.get('known', 0)} | {_errors(o)} | "
                      f"{'yes' if r['failed'] else ''} | {other} |")
+    unhealthy = [r for r in summary["sources"] if r.get("health")]
+    if unhealthy:
+        # About the sources, not the news: for whoever runs claimwatch, never e-mailed to analysts.
+        lines += ["", "**Source health**"] + [f"- {r['source']}: {r['health']}" for r in unhealthy]
     a, d = summary["analysis"], summary["delivery"]
     lines += ["", f"Analysed {a['articles']} articles: {a['statements']} statements, "
               f"{a['claims']} claims, **{a['conflicts']} new conflicts**, {a['alerts']} alerts.",

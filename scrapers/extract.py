@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 import trafilatura
 
 from scrapers.dates import find_date, parse_date
-from scrapers.encoding import decode_html
+from scrapers.encoding import Decoded, read_html
 from scrapers.errors import ExtractError
 from scrapers.items import ExtractedArticle, canonical_url, same_site
 
@@ -44,7 +44,8 @@ def extract_article(body: bytes | str, url: str, *, content_type: str = "",
                     language: str | None = None, fallback_date: datetime | None = None,
                     tz: tzinfo | None = None) -> ExtractedArticle:
     """The article in a page: main text without boilerplate, title, date (UTC), language."""
-    html = body if isinstance(body, str) else decode_html(body, content_type)
+    decoded = Decoded(body, "") if isinstance(body, str) else read_html(body, content_type)
+    html = decoded.text
     if not html.strip():
         raise ExtractError(f"{url}: empty page")
     tree = _parse(html, url)
@@ -68,9 +69,13 @@ def extract_article(body: bytes | str, url: str, *, content_type: str = "",
     text = _tidy(text)
     if not text:
         raise ExtractError(f"{url}: no main text found")
+    # Replacement characters in the text are doubt whether we or the site put them there.
+    suspect = decoded.suspect or "\ufffd" in text
+    reason = decoded.reason or ("the text holds replacement characters" if suspect else None)
     return ExtractedArticle(
         url=canonical, title=_clean_title(title), published_at=published,
         language=language or lang or guess_language(text), text=text, author=author,
+        encoding=decoded.encoding or None, encoding_suspect=suspect, encoding_reason=reason,
     )
 
 

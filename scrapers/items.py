@@ -24,6 +24,10 @@ class ExtractedArticle:
     language: str | None
     text: str
     author: str | None = None
+    # How the bytes were read; `encoding_suspect` when guessed, mixed or with replaced bytes.
+    encoding: str | None = None
+    encoding_suspect: bool = False
+    encoding_reason: str | None = None
 
 
 # Query parameters that only track a click and never change the page.

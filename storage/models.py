@@ -15,6 +15,10 @@ class SourceState(SQLModel, table=True):
     source_id: str = Field(primary_key=True, max_length=100)
     last_run_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # What the last run that extracted anything found wrong with the source as a whole
+    # (every item too short: a changed layout); cleared by a run that stores an article.
+    health_problem: str | None = Field(default=None, sa_column=Column(Text))
+    health_checked_at: datetime | None = None
 
 
 class UrlState(SQLModel, table=True):
@@ -22,10 +26,13 @@ class UrlState(SQLModel, table=True):
 
     __tablename__ = "url_state"
     url: str = Field(primary_key=True, max_length=2048)
+    # The source whose run recorded a failure, so its failures can be listed and reset.
+    source_id: str | None = Field(default=None, index=True, max_length=100)
     etag: str | None = Field(default=None, max_length=500)
     last_modified: str | None = Field(default=None, max_length=100)
     last_status: int | None = None
-    # A 404/410/403 is not retried on later runs.
+    # A 404/410/403, or a page that failed extraction on every try, is not retried on later
+    # runs until `claimwatch urls reset` clears it.
     permanent_failure: bool = False
     failures: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))
@@ -65,6 +72,9 @@ class Article(SQLModel, table=True):
     origin: str = Field(default="monitor", max_length=20,
                         sa_column_kwargs={"server_default": "monitor"})
     detected_at: datetime | None = Field(default=None, index=True)
+    # The page's encoding was guessed, contradicted its declaration, was mixed, or bytes had
+    # to be replaced: the text is worth a look before it is trusted.
+    encoding_suspect: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Mention(SQLModel, table=True):

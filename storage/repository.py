@@ -50,7 +50,7 @@ def known_urls(*, session: Session, urls: Iterable[str]) -> set[str]:
 
 def store_article(*, session: Session, source_id: str, url: str, title: str | None,
                   published_at: datetime | None, language: str | None, text: str,
-                  origin: str = "monitor") -> str:
+                  origin: str = "monitor", encoding_suspect: bool = False) -> str:
     """Store an article once; returns 'stored', 'duplicate' (same text elsewhere) or 'known'.
 
     Which copy is the original is left to analysis, which runs in publication order: two
@@ -63,7 +63,7 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
     now = utcnow()
     values = dict(source_id=source_id, url=url, title=title, published_at=published_at,
                   language=language, fetched_at=now, text=text, fingerprint=fingerprint,
-                  origin=origin)
+                  origin=origin, encoding_suspect=encoding_suspect)
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = session.exec(  # type: ignore[call-overload]
@@ -85,6 +85,25 @@ def record_source_run(*, session: Session, source_id: str, error: str | None) ->
         index_elements=["source_id"],
         set_={"last_run_at": values["last_run_at"], "last_error": error}))
     session.commit()
+
+
+def record_source_health(*, session: Session, source_id: str, problem: str | None) -> None:
+    """Remember what a run found wrong with a source as a whole (None: nothing)."""
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = builder(SourceState.__table__).values(source_id=source_id, health_problem=problem,
+                                                       health_checked_at=now)
+    session.exec(statement.on_conflict_do_update(  # type: ignore[call-overload]
+        index_elements=["source_id"], set_={"health_problem": problem, "health_checked_at": now}))
+    session.commit()
+
+
+def source_states(*, session: Session, source_ids: Iterable[str]) -> dict[str, SourceState]:
+    """What the last runs of `source_ids` left behind, for those that have run."""
+    ids = list(source_ids)
+    return {s.source_id: s for s in session.exec(
+        select(SourceState).where(SourceState.source_id.in_(ids)))}
 
 
 def pending_articles(*, session: Session, limit: int) -> list[Article]:

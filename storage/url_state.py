@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from storage.models import UrlState
@@ -36,16 +37,23 @@ def save_validators(*, session: Session, url: str, etag: str | None,
 
 
 def record_failure(*, session: Session, url: str, error: str, status: int | None,
-                   permanent: bool) -> None:
-    """Count a failed fetch; a permanent one (404, 410, 403) is not tried again on later runs."""
+                   permanent: bool, source_id: str | None = None,
+                   give_up_after: int | None = None) -> bool:
+    """Count a failure of `url`; a permanent one (404, 410, 403) is not tried again on later runs.
+
+    With `give_up_after`, the failure becomes permanent once the URL has failed that many
+    times. Returns whether the URL is now given up on."""
     state = _row(session, url)
     state.failures += 1
     state.last_error = error[:2000]
     state.last_status = status
-    state.permanent_failure = state.permanent_failure or permanent
+    state.source_id = source_id or state.source_id
+    state.permanent_failure = (state.permanent_failure or permanent
+                               or (give_up_after is not None and state.failures >= give_up_after))
     state.checked_at = utcnow()
     session.add(state)
     session.commit()
+    return state.permanent_failure
 
 
 def permanently_failed(*, session: Session, urls: Iterable[str]) -> set[str]:
@@ -57,6 +65,37 @@ def permanently_failed(*, session: Session, urls: Iterable[str]) -> set[str]:
         found.update(session.exec(select(UrlState.url).where(
             UrlState.url.in_(chunk), UrlState.permanent_failure.is_(True))).all())
     return found
+
+
+def failed_urls(*, session: Session, source_id: str | None = None,
+                statuses: Iterable[int] = (), urls: Iterable[str] = ()) -> list[UrlState]:
+    """URLs given up on, oldest check first; narrowed to a source, statuses or given URLs.
+
+    Failures recorded before URLs carried their source have none: they are listed for every
+    source, and the caller narrows them (by site) if it must."""
+    query = select(UrlState).where(UrlState.permanent_failure.is_(True))
+    if source_id is not None:
+        query = query.where(or_(UrlState.source_id == source_id, UrlState.source_id.is_(None)))
+    statuses = list(statuses)
+    if statuses:
+        query = query.where(UrlState.last_status.in_(statuses))
+    urls = [u[:_MAX_URL] for u in urls]
+    if urls:
+        query = query.where(UrlState.url.in_(urls))
+    return list(session.exec(query.order_by(UrlState.checked_at, UrlState.url)).all())
+
+
+def reset_failures(*, session: Session, urls: Iterable[str]) -> int:
+    """Forget that `urls` failed, so the next run tries them again; returns how many were reset."""
+    urls = list(dict.fromkeys(u[:_MAX_URL] for u in urls))
+    reset = 0
+    for start in range(0, len(urls), 500):
+        reset += session.exec(update(UrlState)  # type: ignore[call-overload]
+                              .where(UrlState.url.in_(urls[start : start + 500]),
+                                     UrlState.permanent_failure.is_(True))
+                              .values(permanent_failure=False, failures=0)).rowcount
+    session.commit()
+    return reset
 
 
 def url_states(*, session: Session, urls: Iterable[str]) -> dict[str, UrlState]:

@@ -85,8 +85,11 @@ def test_extract_files_gzip_and_urls_one_result_each(tmp_path, sample_site):
                                       str(tmp_path / "missing.html")])
     assert result.exit_code == 1  # one input failed, the rest were extracted
     out = json.loads(result.stdout)
+    # CONTRACT §2's keys, and how the bytes were read (an extension).
     assert [sorted(o) for o in out[:3]] == [sorted(["input", "url", "title", "published_at",
-                                                    "language", "text"])] * 3
+                                                    "language", "text", "encoding",
+                                                    "encoding_suspect", "encoding_reason"])] * 3
+    assert [o["encoding_suspect"] for o in out[:3]] == [False] * 3
     assert out[0]["text"] == out[1]["text"] and "Hakobyan" in out[0]["text"]
     assert out[2]["language"] == "ru" and out[2]["published_at"].startswith("2021-03-02")
     assert set(out[3]) == {"input", "error"}

@@ -30,8 +30,12 @@ def test_only_failures_that_may_pass_are_retried():
 def test_a_source_report_survives_the_trip_through_a_table_artifact():
     report = {"source": "vestnik", "discovered": 7, "outcomes": {"stored": 4, "known": 2,
                                                                 "fetch-error": 1},
-              "errors": ["https://v.example/a: HTTP 500 after 3 tries"], "failed": None}
+              "errors": ["https://v.example/a: HTTP 500 after 3 tries"], "failed": None,
+              "health": None}
     assert fanout.report_from_row(fanout.report_row(report)) == report
+    broken = {**report, "outcomes": {"too-short": 5},
+              "health": "every one of the 5 items fetched in this run failed extraction"}
+    assert fanout.report_from_row(fanout.report_row(broken)) == broken
 
 
 def test_the_monitor_artifact_links_both_sides_of_each_new_conflict():

@@ -56,3 +56,26 @@ def test_upgrade_downgrade_upgrade_keeps_data(database_url):
         [article] = session.exec(select(Article)).all()
         assert (article.url, article.title, article.text) == ("http://x.org/1", "kept", "body")
     engine.dispose()
+
+
+def test_an_upgrade_that_fails_part_way_leaves_the_schema_as_it_was(database_url):
+    # A process killed mid-upgrade is the same as one that fails: nothing half-applied must
+    # stay behind, or no later upgrade could pass the migration that was cut short.
+    import pytest
+    from sqlalchemy import inspect, text
+
+    config = alembic_config(database_url)
+    command.upgrade(config, "0004")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # the last migration's column, added by someone else
+        connection.execute(text("ALTER TABLE source_state ADD COLUMN health_problem TEXT"))
+    with pytest.raises(Exception, match="health_problem"):
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+    assert "encoding_suspect" not in {c["name"] for c in inspect(engine).get_columns("article")}
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE source_state DROP COLUMN health_problem"))
+    command.upgrade(config, "head")
+    assert "encoding_suspect" in {c["name"] for c in inspect(engine).get_columns("article")}
+    engine.dispose()
