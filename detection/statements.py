@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
@@ -69,6 +70,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
+    antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     for sentence in split_sentences(text):
         if sentence.paragraph in sidebar_paragraphs:
             continue
@@ -83,7 +85,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
         found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title)
+                              role_mentions, by_title, antecedents)
         if found is None:
             _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
             continue
@@ -130,7 +132,8 @@ def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
 def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
                   entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
-                  roles: list[Mention], by_title=None) -> StatementFound | None:
+                  roles: list[Mention], by_title=None,
+                  antecedents: Antecedents | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -179,7 +182,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
-                      hedged=hedged)
+                      hedged=hedged, antecedents=antecedents,
+                      paragraph_start=text.rfind("\n", 0, sentence.start) + 1)
     rel = content_start - sentence.start
     claims = extract_claims(stripped, content_start, mentions, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
