@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from detection.lexicon import AnaphoraCues, Lexicon
 from detection.mentions import Entity, Mention, mentions_between
+from detection.text import fold
 
 PLURAL = "plural"
 SINGULAR = "singular"
@@ -51,7 +52,7 @@ def find_anaphors(folded: str, lexicon: Lexicon, names: list[tuple[int, int]]) -
     found: list[Anaphor] = []
     for match in cues.pattern.finditer(folded):
         start, end = match.start(), match.end()
-        if _attached(folded, start, end, names):
+        if _attached(folded, start, end, names, lexicon):
             continue
         if match.lastgroup == "pro":
             pronoun = cues.pronouns.get(match.group())
@@ -61,23 +62,32 @@ def find_anaphors(folded: str, lexicon: Lexicon, names: list[tuple[int, int]]) -
                                  pronoun.object, pronoun=True))
             continue
         kind, bare_allowed = cues.noun_groups[match.lastgroup]
-        previous = _word_before(folded, start)
+        before = _LAST_WORD.search(folded, max(0, start - 40), start)
+        previous = before.group(1) if before else ""
         if previous in cues.determiners:
-            found.append(Anaphor(start, end, kind, None, True, True, pronoun=False))
+            # The determiner is part of the words shown: "these missiles", "эти ракеты".
+            found.append(Anaphor(before.start(1), end, kind, None, True, True, pronoun=False))
         elif bare_allowed and not _counted_or_qualified(previous, lexicon, cues):
             found.append(Anaphor(start, end, kind, None, True, True, pronoun=False, bare=True))
     return found
 
 
-def _attached(folded: str, start: int, end: int, names: list[tuple[int, int]]) -> bool:
+def _attached(folded: str, start: int, end: int, names: list[tuple[int, int]],
+              lexicon: Lexicon) -> bool:
     for name_start, name_end in names:
         if name_end <= start and start - name_end <= 40 and _NAME_THEN_NOUN.match(
-                folded, name_end, start):
+                folded, name_end, start) and not _breaks(folded, name_end, start, lexicon):
             return True
         if name_start >= end and name_start - end <= 5 and _NOUN_THEN_NAME.match(
                 folded, end, name_start):
             return True
     return False
+
+
+def _breaks(folded: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """Whether a clause break ("and", "и", a comma) stands between `start` and `end`."""
+    return lexicon.clause_breaks is not None and lexicon.clause_breaks.search(
+        folded, start, end) is not None
 
 
 def _person(folded: str, end: int, lexicon: Lexicon) -> bool:
@@ -170,7 +180,7 @@ class Antecedents:
         if cues is None or cues.noun_pattern is None or entity is None:
             return None
         for word in entity.context:
-            match = cues.noun_pattern.fullmatch(word.casefold())
+            match = cues.noun_pattern.fullmatch(fold(word))
             if match and match.lastgroup:
                 return cues.noun_groups[match.lastgroup][0]
         return None
@@ -180,20 +190,24 @@ class Antecedents:
         cues = self.lexicon.anaphora
         if cues is None or cues.noun_pattern is None:
             return None, ""
-        position = _SKIP.match(self.folded, mention.end).end()
-        for _ in range(2):  # the noun right after the name, or after one more word
-            match = cues.noun_pattern.match(self.folded, position)
-            if match and match.lastgroup:
-                return cues.noun_groups[match.lastgroup][0], match.group()
-            word = _WORD.match(self.folded, position)
-            if word is None:
-                break
-            position = _SKIP.match(self.folded, word.end()).end()
+        # The noun right before the name ("ракеты «Калибр»"), else right after it or after
+        # one more word ("Kinzhal hypersonic missiles"), never across "and", "и", a comma.
         before = _LAST_WORD.search(self.folded, max(0, mention.start - 30), mention.start)
         if before:
             match = cues.noun_pattern.fullmatch(before.group(1))
             if match and match.lastgroup:
                 return cues.noun_groups[match.lastgroup][0], match.group()
+        position = _SKIP.match(self.folded, mention.end).end()
+        for _ in range(2):
+            match = cues.noun_pattern.match(self.folded, position)
+            if match and match.lastgroup:
+                if _breaks(self.folded, mention.end, position, self.lexicon):
+                    break
+                return cues.noun_groups[match.lastgroup][0], match.group()
+            word = _WORD.match(self.folded, position)
+            if word is None:
+                break
+            position = _SKIP.match(self.folded, word.end()).end()
         return None, ""
 
     def number_of(self, mention: Mention) -> str | None:

@@ -263,7 +263,8 @@ class _Reader:
         """Whether words that stand for a weapon are what the predicate is about: after it as
         its object; before it as the subject of a passive or intransitive verb ("they were
         fired", "the missiles failed"), or an object pronoun put first ("их не применяли").
-        Before an active verb they name what acted ("the systems shot down eight drones")."""
+        Before an active verb they name what acted ("the systems shot down eight drones"),
+        which is the claim's weapon only for verbs like "fired" (`weapon_subject`)."""
         anaphor = weapon.anaphor
         if anaphor is None:
             return True
@@ -275,12 +276,19 @@ class _Reader:
         if len(gap) > _ANAPHOR_GAP:
             return False
         if not anaphor.subject:
-            return all(self._is_negation(word) for word in gap)
-        return hit.predicate.intransitive or self._passive(hit, gap)
+            return self._only_negations(weapon.end, hit.start)
+        if hit.predicate.intransitive or self._passive(hit, gap):
+            return True
+        # "the launchers had fired": a weapon that fired was used; "they fired" are people.
+        return hit.predicate.weapon_subject and not anaphor.pronoun
 
-    def _is_negation(self, word: str) -> bool:
-        return any(p is not None and p.fullmatch(word)
-                   for p in (self.lexicon.negations, self.lexicon.negative_concord))
+    def _only_negations(self, start: int, end: int) -> bool:
+        """Nothing but negations between: "их не применяли", "их ни разу не применяли"."""
+        gap = self.folded[start:end]
+        for pattern in (self.lexicon.negative_concord, self.lexicon.negations):
+            if pattern is not None:
+                gap = pattern.sub(" ", gap)
+        return not gap.strip()
 
     def _passive(self, hit: _Hit, gap: list[str]) -> bool:
         cues = self.lexicon.anaphora

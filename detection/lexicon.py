@@ -50,6 +50,9 @@ class Predicate:
     # With no subject in the statement, the speaker's own side is the subject (an air force
     # reporting what "air defences" shot down).
     speaker_side: bool = False
+    # A weapon as the subject of these words was itself used ("the launchers fired", "the
+    # missiles struck"), so a noun standing for it before the verb is what the claim is about.
+    weapon_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,8 @@ def load_lexicon_data(paths: list[Path]) -> dict:
             for words_key in ("words", "negated_words", "lemmas"):
                 _check_text(path, f"predicates.{name}.{words_key}", spec.get(words_key) or [])
                 target[words_key].extend(spec.get(words_key) or [])
-            for flag in ("weak", "intransitive", "implies", "as", "speaker_side"):
+            for flag in ("weak", "intransitive", "implies", "as", "speaker_side",
+                         "weapon_subject"):
                 if flag in spec:
                     target[flag] = spec[flag]
     return merged
@@ -217,6 +221,7 @@ def build_lexicon(data: dict) -> Lexicon:
                 intransitive=bool(spec.get("intransitive")), implies=spec.get("implies"),
                 evidence_for=spec.get("as"), negative=negative,
                 speaker_side=bool(spec.get("speaker_side")),
+                weapon_subject=bool(spec.get("weapon_subject")),
             )
             lexicon.predicates.append(predicate)
             if not negative:
