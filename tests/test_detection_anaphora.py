@@ -152,20 +152,27 @@ def test_a_plural_pronoun_skips_a_weapon_named_as_one(detector):
 
 
 @pytest.mark.parametrize("text", [
-    # English: bare or counted nouns are new ones.
+    # English: bare or counted nouns are new ones, before or after the verb.
     "Russia launched Shahed drones at Odesa. Ihnat said air defences shot down eight drones.",
     "Ukraine received IRIS-T systems. Ihnat said Russia still launched missiles every night.",
-    # Russian: a number or an adjective, or a place after the verb, makes a new one.
+    "Ukraine received IRIS-T systems. Ihnat said eight drones were shot down.",
+    "Ukraine received IRIS-T systems. Ihnat said missiles were shot down over Lviv.",
+    # Russian: a number or an adjective before it, or its place after the verb, makes a new one.
     "Украина получила комплексы IRIS-T. Игнат сообщил, что ПВО сбила пять ракет.",
-    "Украина получила комплексы IRIS-T. Игнат сообщил, что украинские ракеты упали в поле.",
+    "Украина получила комплексы IRIS-T. Игнат сообщил, что пять ракет были сбиты.",
+    "Украина получила комплексы IRIS-T. Игнат сообщил, что российские ракеты не взорвались.",
     "Украина получила комплексы IRIS-T. Игнат сообщил, что ПВО ночью сбила ракету.",
 ])
 def test_new_referents_do_not_refer_back(detector, text):
     assert claims(detector, text) == []
 
 
-def test_a_possessive_pronoun_is_not_the_weapon(detector):
-    text = "Россия получила «Шахеды». Игнат сообщил, что их позиции никто не обстреливал."
+@pytest.mark.parametrize("text", [
+    "Россия получила «Шахеды». Игнат сообщил, что их позиции никто не обстреливал.",
+    # "их ракеты" are their missiles, not the IRIS-T named before.
+    "Украина получила комплексы IRIS-T. Игнат сообщил, что Россия запустила их ракеты по Киеву.",
+])
+def test_a_possessive_pronoun_is_not_the_weapon(detector, text):
     assert claims(detector, text) == []
 
 
