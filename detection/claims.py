@@ -360,7 +360,9 @@ class _Reader:
                              if not any(a <= m.start() < b for a, b in masked))
             if lexicon.negative_concord is not None:
                 concord += len(lexicon.negative_concord.findall(folded, lo, hi))
-        count = plain if plain else min(concord, 1)
+        # Concord words add nothing to a negation already there: a "не", or a predicate word
+        # that is itself negative ("нет ни одного", Azerbaijani "heç bir ... etməyib").
+        count = plain if plain else (0 if hit.predicate.negative else min(concord, 1))
         return (count + flips) % 2 == 1
 
     def subject(self, hit: _Hit) -> str | None:

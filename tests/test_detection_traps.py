@@ -202,3 +202,11 @@ def test_claims_carry_place_time_and_quantity_qualifiers(detector):
     denial = "Конашенков заявил, что ни один «Искандер» армянскими военными в ходе войны не применялся."
     [frame] = [c for s in detector.detect(denial).statements for c in s.claims]
     assert (frame.polarity, frame.quantity, frame.time) == ("deny", None, "в ходе войны")
+
+
+@pytest.mark.parametrize("text", [
+    "Пашинян заявил, что у Армении нет ни одного «Искандера».",
+    "Пашинян заявил, что ни одного «Искандера» у Армении нет.",
+])
+def test_a_negative_predicate_word_and_concord_are_one_negation(detector, text):
+    assert found_claims(detector, text) == [("armenia", "own", "iskander", "deny")]
