@@ -119,6 +119,9 @@ class Lexicon:
     weekdays_pattern: re.Pattern[str] | None = None
     relative_days_pattern: re.Pattern[str] | None = None
     complementizers: re.Pattern[str] | None = None
+    # What stands between a speech verb and what was said ("told reporters that", "заявил,
+    # что", "bildirib ki,", "հայտարարել է, որ"), matched on the text as written.
+    connectors: re.Pattern[str] | None = None
     # Right before a predicate, these make it a plan, an order or a wish, not a fact.
     irrealis: re.Pattern[str] | None = None
     # "according to" written after the source, as in Azerbaijani "X-in sözlərinə görə".
@@ -200,6 +203,11 @@ def build_lexicon(data: dict) -> Lexicon:
     lexicon = Lexicon()
     for key in _LIST_KEYS:
         setattr(lexicon, key, compile_terms(data[key]))
+    words = sorted({re.escape(fold(w)) for w in data["complementizers"]}, key=len, reverse=True)
+    if words:
+        lexicon.connectors = re.compile(
+            rf"^[\s,:;—–-]*(?:[^,.;:\"«“]{{0,40}}?(?<!\w)(?:{'|'.join(words)})(?!\w))?[\s,:;—–-]*",
+            re.IGNORECASE)
     breaks = [fold(b) for b in data["clause_breaks"]]
     if breaks:
         lexicon.clause_breaks = re.compile("|".join(re.escape(b) for b in breaks))

@@ -14,16 +14,19 @@ from detection.mentions import Entity, Mention, mentions_between
 from detection.roles import resolve_title, title_holders
 from detection.text import Sentence, find_quotes, fold, fold_aligned, split_sentences
 
-# A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков").
-_NAME = re.compile(r"(?<!\w)(?:[A-ZА-ЯЁԱ-Ֆ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-Ֆ][\w'’-]+")
+# A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
+# "İlqar Məmmədov").
+_NAME = re.compile(
+    r"(?<!\w)(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
               "she", "they", "we", "according", "as", "by", "for", "after", "before",
               "в", "на", "по", "как", "это", "он", "она", "они", "мы", "при", "после"}
 _MIN_QUOTE_WORDS = 4
-# What stands between a speech verb and what was said: "told reporters that", "заявил, что".
-_LEADING_CONNECTORS = re.compile(
-    r"^[\s,:;—–-]*(?:[^,.;:\"«“]{0,40}?(?<!\w)(?:that|что|как)(?!\w))?[\s,:;—–-]*", re.IGNORECASE)
+# Without connectors in the lexicon, only punctuation stands between a verb and what was said.
+_PUNCTUATION = re.compile(r"^[\s,:;—–-]*")
+# Trimmed from both ends of what was said (։ is the Armenian full stop).
+_TRIM = " \t\"'«»“”„,.;:—–-։"
 
 
 @dataclass(frozen=True)
@@ -143,11 +146,21 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
 
     phrase = _first(lexicon.source_phrases, folded, outside)
     verb = _first_verb(lexicon, folded, outside)
-    if phrase is None and verb is None:
+    postposition = _first(lexicon.source_postpositions, folded, outside)
+    if phrase is None and verb is None and postposition is None:
         return None
     local = _local(mentions, sentence)
     candidates = _speaker_candidates(sentence, local, entities, _local(roles, sentence))
-    if phrase is not None and (verb is None or phrase.start() <= verb.start()):
+    first_cue = min((m.start() for m in (phrase, verb) if m is not None), default=len(folded))
+    if postposition is not None and postposition.start() < first_cue:
+        # "Hacıyevin sözlərinə görə, CONTENT": the source stands right before the phrase.
+        speaker = _ending_at(candidates, sentence.start + postposition.start())
+        if speaker is None:
+            return None
+        content_start, content_end = _content_for_postposition(sentence, postposition, speaker)
+        denial = False
+        verb_end_at = content_start
+    elif phrase is not None and (verb is None or phrase.start() <= verb.start()):
         # The source is named between the phrase and the next comma: "According to ANAMA, ...".
         comma = sentence.text.find(",", phrase.end())
         reach = (comma if comma >= 0 else len(sentence.text)) - phrase.end()
@@ -164,12 +177,13 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                                     last_speaker, by_title)
         if speaker is None:
             return None
-        content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at)
+        content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at,
+                                                       lexicon)
         verb_end_at = sentence.start + verb.end()
         denial = lexicon.denial_verbs is not None and bool(
             lexicon.denial_verbs.fullmatch(verb.group(0)))
     content = text[content_start:content_end]
-    stripped = content.strip(" \t\"'«»“”„,.;:—–-")
+    stripped = content.strip(_TRIM)
     if not stripped:
         return None
     content_start += content.find(stripped)
@@ -248,6 +262,14 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
             continue
         speakers.append(Speaker(None, surface, surface, start, end))
     return sorted(speakers, key=lambda s: s.start)
+
+
+def _ending_at(candidates: list[Speaker], position: int) -> Speaker | None:
+    """The candidate that ends right before `position` (a space or a hyphen between)."""
+    for candidate in candidates:
+        if 0 <= position - candidate.end <= 2:
+            return candidate
+    return None
 
 
 def _first_after(candidates: list[Speaker], position: int, limit: int) -> Speaker | None:
@@ -357,19 +379,35 @@ def _content_for_source_phrase(sentence: Sentence, phrase: re.Match[str],
     return sentence.start, sentence.start + phrase.start()
 
 
+def _content_for_postposition(sentence: Sentence, phrase: re.Match[str],
+                              speaker: Speaker) -> tuple[int, int]:
+    """'X-in sözlərinə görə, CONTENT.' or 'CONTENT, X-in sözlərinə görə.'"""
+    if speaker.start - sentence.start <= 2:
+        comma = sentence.text.find(",", phrase.end())
+        start = sentence.start + (comma + 1 if comma >= 0 else phrase.end())
+        return start, sentence.end
+    return sentence.start, speaker.start
+
+
 def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
-                      quotes: list[tuple[int, int]], verb_at: int) -> tuple[int, int]:
+                      quotes: list[tuple[int, int]], verb_at: int,
+                      lexicon: Lexicon) -> tuple[int, int]:
     if quotes:
         qs, qe = max(quotes, key=lambda q: q[1] - q[0])
         return sentence.start + qs, sentence.start + qe
     after_verb = sentence.text[verb.end():]
     if speaker.start > verb_at:
         after_verb = sentence.text[speaker.end - sentence.start:]
-    lead = _LEADING_CONNECTORS.match(after_verb)
+    lead = (lexicon.connectors or _PUNCTUATION).match(after_verb)
     offset = (speaker.end if speaker.start > verb_at else sentence.start + verb.end())
     start = offset + (lead.end() if lead else 0)
     if sentence.end - start > 3:
         return start, sentence.end
+    # "X CONTENT bildirib.": a verb-final sentence that opens with its speaker, one clause
+    # to the verb ("Russia struck Odesa, local officials reported" is not Russia speaking).
+    if speaker.end < verb_at and speaker.start - sentence.start <= 2 and "," not in \
+            sentence.text[speaker.end - sentence.start : verb_at - sentence.start]:
+        return speaker.end, verb_at
     # "CONTENT, X said." with nothing after the verb.
     return sentence.start, min(speaker.start, verb_at)
 
