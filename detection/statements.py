@@ -79,6 +79,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             continue
         folded = folded_text[sentence.start : sentence.end]
         def by_title(before_verb: str, sentence: Sentence = sentence) -> Speaker | None:
+            if not holders:  # no actor has a role: nothing to resolve, nothing to collect
+                return None
             mentioned = {m.entity for m in mentions if m.start < sentence.end}
             resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon)
             if resolved is None:
