@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import islice
 
 from detection.lexicon import AnaphoraCues, Lexicon
 from detection.mentions import Entity, Mention, mentions_between
@@ -94,7 +95,7 @@ def _person(folded: str, end: int, lexicon: Lexicon) -> bool:
     """"they said", "они также заявили": a pronoun that speaks is a person, not a weapon."""
     if lexicon.speech_verbs is None:
         return False
-    for word in list(_WORD.finditer(folded, end))[:2]:
+    for word in islice(_WORD.finditer(folded, end), 2):
         if lexicon.speech_verbs.match(folded, word.start()):
             return True
     return False

@@ -103,17 +103,29 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     hits = _predicate_hits(folded, lexicon)
     if not hits:
         return []
-    if antecedents is not None:
-        inside = sorted(inside + _referring(folded, offset, weapons, lexicon, context),
-                        key=lambda span: span.start)
-    reader = _Reader(content, folded, inside, lexicon, context, hits, offset)
-    frames: list[ClaimFrame] = []
-    taken: set[int] = set()
-    for index, hit in enumerate(hits):
-        for weapon in reader.objects_of(index, taken):
-            frames += reader.frames_for(hit, weapon)
+    frames, complete = _read(_Reader(content, folded, inside, lexicon, context, hits, offset))
+    # Words that refer to a weapon named before are looked for only when a predicate found
+    # no weapon named in the statement (most claims name theirs: the search would be wasted).
+    if not complete and antecedents is not None:
+        referring = _referring(folded, offset, weapons, lexicon, context)
+        if referring:
+            inside = sorted(inside + referring, key=lambda span: span.start)
+            frames, _ = _read(_Reader(content, folded, inside, lexicon, context, hits, offset))
     when = time_phrase(content, folded, lexicon) if frames else None
     return _unique([replace(f, time=when) for f in frames] if when else frames)
+
+
+def _read(reader: _Reader) -> tuple[list[ClaimFrame], bool]:
+    """The frames of every predicate, and whether each predicate found its weapon."""
+    frames: list[ClaimFrame] = []
+    taken: set[int] = set()
+    complete = True
+    for index, hit in enumerate(reader.hits):
+        objects = reader.objects_of(index, taken)
+        complete = complete and bool(objects)
+        for weapon in objects:
+            frames += reader.frames_for(hit, weapon)
+    return frames, complete
 
 
 @dataclass(frozen=True)
@@ -174,8 +186,8 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     strong_clauses = {clause_of(hit.start) for hit in strong}
     weak = [hit for hit in weak if clause_of(hit.start) not in strong_clauses]
     if lexicon.irrealis is not None:
-        strong = [hit for hit in strong if not _unreal(folded, hit, lexicon.irrealis)]
-        weak = [hit for hit in weak if not _unreal(folded, hit, lexicon.irrealis)]
+        strong = [hit for hit in strong if not _unreal(folded, hit, lexicon)]
+        weak = [hit for hit in weak if not _unreal(folded, hit, lexicon)]
     hits = sorted(strong + weak, key=lambda hit: (hit.start, -hit.end))
     # One word, one predicate: "destroyed" is not read twice, longer phrases win.
     kept: list[_Hit] = []
@@ -185,9 +197,14 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     return kept
 
 
-def _unreal(folded: str, hit: _Hit, irrealis: re.Pattern[str]) -> bool:
+def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
     """"was never ordered to use them", "готова применить": a plan or an order, not a use."""
-    return irrealis.search(folded, max(0, hit.start - 40), hit.start) is not None
+    before = folded[max(0, hit.start - 25) : hit.start].split()[-1:]
+    if not before or (before[0] not in lexicon.irrealis_last_words
+                      and not before[0].startswith(lexicon.irrealis_last_prefixes)):
+        return False
+    assert lexicon.irrealis is not None
+    return lexicon.irrealis.search(folded, max(0, hit.start - 40), hit.start) is not None
 
 
 _WORD = re.compile(r"\w+")

@@ -146,9 +146,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     def outside(pos: int) -> bool:
         return not any(s <= pos < e for s, e in quotes)
 
-    phrase = _first(lexicon.source_phrases, folded, outside)
+    phrase, postposition = _first_sources(lexicon, folded, outside)
     verb = _first_verb(lexicon, folded, outside)
-    postposition = _first(lexicon.source_postpositions, folded, outside)
     if phrase is None and verb is None and postposition is None:
         return None
     local = _local(mentions, sentence)
@@ -230,13 +229,18 @@ def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
     return None
 
 
-def _first(pattern: re.Pattern[str] | None, folded: str, outside) -> re.Match[str] | None:
-    if pattern is None:
-        return None
-    for match in pattern.finditer(folded):
-        if outside(match.start()):
-            return match
-    return None
+def _first_sources(lexicon: Lexicon, folded: str, outside) -> tuple[re.Match[str] | None,
+                                                                   re.Match[str] | None]:
+    """The first phrase before a source ("according to") and the first after one ("sözlərinə
+    görə") outside quotes, in one pass over the sentence."""
+    found: dict[str, re.Match[str]] = {}
+    if lexicon.source_cues is not None:
+        for match in lexicon.source_cues.finditer(folded):
+            if match.lastgroup not in found and outside(match.start()):
+                found[match.lastgroup] = match
+                if len(found) == 2:
+                    break
+    return found.get("before"), found.get("after")
 
 
 def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
