@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from detection.anaphora import Anaphor, Antecedents, find_anaphors
 from detection.lexicon import Lexicon, Predicate
 from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
 from detection.places import Gazetteer, default_gazetteer
@@ -14,6 +15,17 @@ from detection.text import fold_aligned
 
 AFFIRM = "affirm"
 DENY = "deny"
+
+@dataclass(frozen=True)
+class Words:
+    """Words of the article a frame was read from, as written, with their offsets."""
+
+    surface: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        return {"surface": self.surface, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,11 @@ class ClaimFrame:
     time_start: date | None = None
     time_end: date | None = None
     time_scope: str | None = None
+    # Where the object comes from: the weapon's name in the article, and, when the statement
+    # only refers to it ("they were fired", "эти ракеты"), the words that refer to it. Not
+    # part of what the claim says: two frames that differ only here are the same claim.
+    object_mention: Words | None = field(default=None, compare=False)
+    anaphor: Words | None = field(default=None, compare=False)
 
     @property
     def proposition(self) -> str:
@@ -43,7 +60,9 @@ class ClaimFrame:
                 "time": self.time, "place_id": self.place_id, "place_scope": self.place_scope,
                 "time_start": self.time_start.isoformat() if self.time_start else None,
                 "time_end": self.time_end.isoformat() if self.time_end else None,
-                "time_scope": self.time_scope}
+                "time_scope": self.time_scope,
+                "object_mention": self.object_mention.as_dict() if self.object_mention else None,
+                "anaphor": self.anaphor.as_dict() if self.anaphor else None}
 
 
 def proposition_key(subject: str, predicate: str, obj: str) -> str:
@@ -65,6 +84,10 @@ class Context:
     preceding_actors: list[Mention]
     # The sentence refuses or hedges ("declined to say whether ..."): no polarity to read.
     hedged: bool = False
+    # The article's weapons, for words that refer to one named before ("the missiles"), and
+    # where the statement's paragraph starts: nothing refers across paragraphs.
+    antecedents: Antecedents | None = None
+    paragraph_start: int = 0
     # For the claim's qualifiers: the article's date ("on 9 November" of which year) and
     # the places to resolve ("at Shusha"); the bundled gazetteer when None.
     published_on: date | None = None
@@ -81,29 +104,66 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     inside = [_Span(m, m.start - offset, m.end - offset)
               for m in mentions_between(mentions, offset, offset + len(content))]
     weapons = [m for m in inside if m.mention.kind == "weapon"]
-    if not weapons:
+    antecedents = context.antecedents
+    # Without a weapon named in the paragraph so far, nothing can be about one.
+    if not weapons and (antecedents is None or not antecedents.any_between(
+            context.paragraph_start, offset + len(content))):
         return []
     hits = _predicate_hits(folded, lexicon)
+    if not hits:
+        return []
     qualifiers = Qualifiers(content, folded, lexicon, context.places or default_gazetteer(),
                             context.published_on)
-    reader = _Reader(content, folded, inside, lexicon, context, hits, qualifiers=qualifiers)
-    frames: list[ClaimFrame] = []
-    taken: set[int] = set()
-    for index, hit in enumerate(hits):
-        for weapon in reader.objects_of(index, taken):
-            where = qualifiers.place_after(weapon.end)
-            frames += [where.apply(f) if where else f for f in reader.frames_for(hit, weapon)]
+    frames, complete = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
+                                     qualifiers))
+    # Words that refer to a weapon named before are looked for only when a predicate found
+    # no weapon named in the statement (most claims name theirs: the search would be wasted).
+    if not complete and antecedents is not None:
+        referring = _referring(folded, offset, weapons, lexicon, context)
+        if referring:
+            inside = sorted(inside + referring, key=lambda span: span.start)
+            frames, _ = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
+                                      qualifiers))
     when = qualifiers.time() if frames else None
     return _unique([when.apply(f) for f in frames] if when else frames)
 
 
+def _read(reader: _Reader) -> tuple[list[ClaimFrame], bool]:
+    """The frames of every predicate, and whether each predicate found its weapon."""
+    frames: list[ClaimFrame] = []
+    taken: set[int] = set()
+    complete = True
+    for index, hit in enumerate(reader.hits):
+        objects = reader.objects_of(index, taken)
+        complete = complete and bool(objects)
+        for weapon in objects:
+            where = reader.qualifiers.place_after(weapon.end) if reader.qualifiers else None
+            frames += [where.apply(f) if where else f for f in reader.frames_for(hit, weapon)]
+    return frames, complete
+
+
 @dataclass(frozen=True)
 class _Span:
-    """A mention with offsets relative to the statement text."""
+    """A mention with offsets relative to the statement text; for words that refer to a
+    weapon named before, the offsets are the words' and the mention is the weapon's name."""
 
     mention: Mention
     start: int
     end: int
+    anaphor: Anaphor | None = None
+
+
+def _referring(folded: str, offset: int, weapons: list[_Span], lexicon: Lexicon,
+               context: Context) -> list[_Span]:
+    """Spans for the words that stand for a weapon named before them in the paragraph."""
+    antecedents = context.antecedents
+    assert antecedents is not None
+    spans = []
+    for anaphor in find_anaphors(folded, lexicon, [(w.start, w.end) for w in weapons]):
+        mention = antecedents.find(anaphor, offset + anaphor.start, context.paragraph_start)
+        if mention is not None:
+            spans.append(_Span(mention, anaphor.start, anaphor.end, anaphor))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -121,7 +181,9 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     for match in lexicon.predicate_pattern.finditer(folded):
         predicate = lexicon.predicate_groups[match.lastgroup]
         (weak if predicate.weak else strong).append(_Hit(predicate, match.start(), match.end()))
-    if lexicon.predicate_forms:
+    # Most statements hold none of the forms: one check in C before a walk word by word.
+    if lexicon.predicate_forms and not lexicon.predicate_forms.keys().isdisjoint(
+            _WORD.findall(folded)):
         found = {hit.start for hit in strong + weak}
         for match in _WORD.finditer(folded):
             predicate = lexicon.predicate_forms.get(match.group())
@@ -137,6 +199,9 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
 
     strong_clauses = {clause_of(hit.start) for hit in strong}
     weak = [hit for hit in weak if clause_of(hit.start) not in strong_clauses]
+    if lexicon.irrealis is not None:
+        strong = [hit for hit in strong if not _unreal(folded, hit, lexicon)]
+        weak = [hit for hit in weak if not _unreal(folded, hit, lexicon)]
     hits = sorted(strong + weak, key=lambda hit: (hit.start, -hit.end))
     # One word, one predicate: "destroyed" is not read twice, longer phrases win.
     kept: list[_Hit] = []
@@ -146,10 +211,23 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     return kept
 
 
+def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
+    """"was never ordered to use them", "готова применить": a plan or an order, not a use."""
+    before = folded[max(0, hit.start - 25) : hit.start].split()[-1:]
+    if not before or (before[0] not in lexicon.irrealis_last_words
+                      and not before[0].startswith(lexicon.irrealis_last_prefixes)):
+        return False
+    assert lexicon.irrealis is not None
+    return lexicon.irrealis.search(folded, max(0, hit.start - 40), hit.start) is not None
+
+
 _WORD = re.compile(r"\w+")
 # A weapon this few words before a predicate is what the predicate is about even when an
 # earlier predicate took it as its object: "three Bayraktar drones launched by Ukraine".
 _ATTACHED_WORDS = 3
+# At most this many words between a word that stands for a weapon and the verb after it:
+# "they were never fired", "их не применяли".
+_ANAPHOR_GAP = 3
 # Between two weapons of one list: "S-400 systems and", "«Искандер», «Точка-У» и".
 _COORDINATED = re.compile(r"^[^.;:]{0,25}?(?:,|\band\b|\bor\b|(?<!\w)и(?!\w)|(?<!\w)или(?!\w))[^.;:]{0,20}$")
 
@@ -158,11 +236,14 @@ class _Reader:
     """Reads one statement: clauses, each predicate's weapons, subject and polarity."""
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
-                 context: Context, hits: list[_Hit], qualifiers: Qualifiers | None = None):
+                 context: Context, hits: list[_Hit], offset: int = 0,
+                 qualifiers: Qualifiers | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
+        self.inside, self.hits, self.offset = inside, hits, offset
         self.qualifiers = qualifiers
-        self.inside, self.hits = inside, hits
         self.weapons = [m for m in inside if m.mention.kind == "weapon"]
+        self.named = [w for w in self.weapons if w.anaphor is None]
+        self.referring = [(w.start, w.end) for w in self.weapons if w.anaphor is not None]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
         self.breaks = [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)] \
             if lexicon.clause_breaks is not None else []
@@ -178,7 +259,7 @@ class _Reader:
                 start = b_end
             elif b_start >= position:
                 if any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
-                       for w in self.weapons):
+                       for w in self.named):
                     continue
                 end = b_start
                 break
@@ -190,6 +271,8 @@ class _Reader:
         following = self.hits[index + 1].start if index + 1 < len(self.hits) else len(self.folded)
         after: list[_Span] = []
         for weapon in (w for w in self.weapons if hit.end <= w.start < min(end, following)):
+            if not self.may_be_object(hit, weapon):
+                continue
             # The first weapon after the predicate, and those listed with it ("S-400 systems
             # and Iskander complexes"), not one further on ("a Patriot launcher ... with a Kinzhal").
             if after and not _COORDINATED.match(self.folded[after[-1].end : weapon.start]):
@@ -207,28 +290,86 @@ class _Reader:
             return weapon.start >= start or not any(
                 weapon.end <= h.start < hit.start for h in self.hits)
 
-        before = [w for w in self.weapons if w.end <= hit.start and can_take(w)]
+        before = [w for w in self.weapons
+                  if w.end <= hit.start and can_take(w) and self.may_be_object(hit, w)]
         return [before[-1]] if before else []
+
+    def may_be_object(self, hit: _Hit, weapon: _Span) -> bool:
+        """Whether words that stand for a weapon are what the predicate is about: after it as
+        its object; before it as the subject of a passive or intransitive verb ("they were
+        fired", "the missiles failed"), or an object pronoun put first ("их не применяли").
+        Before an active verb they name what acted ("the systems shot down eight drones"),
+        which is the claim's weapon only for verbs like "fired" (`weapon_subject`)."""
+        anaphor = weapon.anaphor
+        if anaphor is None:
+            return True
+        if weapon.start >= hit.end:
+            return anaphor.object and not anaphor.bare
+        if weapon.start < self.clause(hit.start)[0]:
+            return False
+        gap = self.folded[weapon.end : hit.start].split()
+        if len(gap) > _ANAPHOR_GAP:
+            return False
+        if not anaphor.subject:
+            return self._only_negations(weapon.end, hit.start)
+        if hit.predicate.intransitive or self._passive(hit, gap):
+            return True
+        # "the launchers had fired": a weapon that fired was used; "they fired" are people.
+        return hit.predicate.weapon_subject and not anaphor.pronoun
+
+    def _only_negations(self, start: int, end: int) -> bool:
+        """Nothing but negations between: "их не применяли", "их ни разу не применяли"."""
+        gap = self.folded[start:end]
+        for pattern in (self.lexicon.negative_concord, self.lexicon.negations):
+            if pattern is not None:
+                gap = pattern.sub(" ", gap)
+        return not gap.strip()
+
+    def _passive(self, hit: _Hit, gap: list[str]) -> bool:
+        cues = self.lexicon.anaphora
+        if cues is None:
+            return False
+        if any(word in cues.passive_auxiliaries for word in gap):
+            return True
+        verb = self.folded[hit.start : hit.end].split()
+        if verb and cues.passive_endings and verb[0].endswith(cues.passive_endings):
+            return True
+        following = self.folded[hit.end : hit.end + 20].split()[:1]
+        return bool(following) and following[0] in cues.agent_markers
 
     def frames_for(self, hit: _Hit, weapon: _Span) -> list[ClaimFrame]:
         predicate = hit.predicate
         negated = self.negated(hit, weapon)
         polarity = DENY if negated else AFFIRM
-        # "not a single missile" counts nothing: a denial carries no quantity.
-        quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon)
+        # "not a single missile" counts nothing: a denial carries no quantity. Words standing
+        # for a weapon count only what stands right before them ("36 of them").
+        reach = _ANAPHOR_QUANTITY_REACH if weapon.anaphor else _QUANTITY_REACH
+        quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
         subject = self.subject(hit)
+        words = self.sources(weapon)
         if predicate.evidence_for:
             # Remains found say the weapon was used; who found them is not who fired it.
-            return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity)] \
-                if subject else []
+            return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity,
+                               **words)] if subject else []
         if predicate.intransitive:
-            frames = [ClaimFrame(entity, predicate.name, entity, polarity, quantity)]
+            frames = [ClaimFrame(entity, predicate.name, entity, polarity, quantity, **words)]
             if predicate.implies and subject:
-                frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity))
+                frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
+                                         **words))
             return frames
-        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity)] \
+        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity, **words)] \
             if subject else []
+
+    def sources(self, weapon: _Span) -> dict[str, Words | None]:
+        """The weapon's name the object comes from and, for a reference, the referring words."""
+        mention = weapon.mention
+        anaphor = None
+        if weapon.anaphor is not None:
+            anaphor = Words(self.content[weapon.start : weapon.end], self.offset + weapon.start,
+                            self.offset + weapon.end)
+        return {"object_mention": Words(mention.surface, mention.start, mention.end),
+                "anaphor": anaphor}
 
     def negated(self, hit: _Hit, weapon: _Span) -> bool:
         """Negations in the predicate's clause before it, and between it and its object, counted:
@@ -253,7 +394,9 @@ class _Reader:
                              if not any(a <= m.start() < b for a, b in masked))
             if lexicon.negative_concord is not None:
                 concord += len(lexicon.negative_concord.findall(folded, lo, hi))
-        count = plain if plain else min(concord, 1)
+        # Concord words add nothing to a negation already there: a "не", or a predicate word
+        # that is itself negative ("нет ни одного", Azerbaijani "heç bir ... etməyib").
+        count = plain if plain else (0 if hit.predicate.negative else min(concord, 1))
         return (count + flips) % 2 == 1
 
     def subject(self, hit: _Hit) -> str | None:
@@ -277,8 +420,10 @@ class _Reader:
         if after:
             return root_of(after[0].mention.entity, entities)
         speaker = self.context.speaker_id
-        own_words = self.lexicon.first_person is not None and self.lexicon.first_person.search(
-            self.folded, start, hit.start)
+        # "it" that stands for a missile ("it did not explode") is not the speaker's side.
+        own_words = self.lexicon.first_person is not None and any(
+            not any(a <= m.start() < b for a, b in self.referring)
+            for m in self.lexicon.first_person.finditer(self.folded, start, hit.start))
         # "denied supplying ...", "заявили, что выпустили ...": the speaker did it.
         opens = not self.folded[:hit.start].strip(" ,\"'«»“”„")
         if speaker and predicate.evidence_for is None and (
@@ -314,9 +459,14 @@ def _is_cyrillic(text: str) -> bool:
     return any("\u0400" <= char <= "\u04ff" for char in text)
 
 
-def _quantity(folded: str, weapon_start: int, lexicon: Lexicon) -> int | None:
+_QUANTITY_REACH = 30
+_ANAPHOR_QUANTITY_REACH = 12
+
+
+def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
+              reach: int = _QUANTITY_REACH) -> int | None:
     """A number in the few words before the weapon: 'two Iskander missiles', 'двух «Искандеров»'."""
-    window_start = max(0, weapon_start - 30)
+    window_start = max(0, weapon_start - reach)
     window = folded[window_start:weapon_start]
     digits = re.findall(r"\b(\d{1,4})\b", window)
     if digits:

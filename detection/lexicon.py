@@ -14,14 +14,51 @@ from detection.text import fold
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
-def compile_terms(terms: list[str]) -> re.Pattern[str] | None:
-    """One regex for a list of terms; `word*` is a prefix, spaces match any whitespace."""
-    worded, other = [], []
+def term_alternatives(terms: list[str]) -> tuple[list[str], list[str]]:
+    """Regex alternatives for terms: (those that begin with a letter, the others), each list
+    compiled into one trie; `word*` is a prefix, spaces match any whitespace. The first need
+    a word-start check in front."""
+    worded: list[list[str]] = []
+    other: list[list[str]] = []
     for term in sorted({fold(str(t)) for t in terms}, key=len, reverse=True):
         prefix = term.endswith("*")
-        body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
-        right = r"\w*" if prefix else (r"(?!\w)" if term[-1:].isalnum() else "")
-        (worded if term[:1].isalnum() else other).append(f"{body}{right}")
+        tokens = [r"\s+" if char == " " else re.escape(char) for char in term.rstrip("*")]
+        tokens.append(_PREFIX_END if prefix else (_WORD_END if term[-1:].isalnum() else ""))
+        (worded if term[:1].isalnum() else other).append(tokens)
+    return ([_trie(worded)] if worded else []), ([_trie(other)] if other else [])
+
+
+# How a term ends: as a prefix of a longer word, at the end of a word, or anywhere (a term
+# that ends with punctuation); the trie tries them in this order, after every longer term.
+_PREFIX_END, _WORD_END = r"\w*", r"(?!\w)"
+_END_ORDER = {_PREFIX_END: 0, _WORD_END: 1, "": 2}
+
+
+def _trie(sequences: list[list[str]]) -> str:
+    """One regex for many terms with their common beginnings shared: the regex engine tries
+    every alternative where a word begins, so 150 speech verbs in a flat list cost 150
+    checks at each word, and a few in a trie."""
+    root: dict = {}
+    for tokens in sequences:
+        node = root
+        for token in tokens[:-1]:
+            node = node.setdefault(token, {})
+        node.setdefault(None, set()).add(tokens[-1])
+    return _render(root)
+
+
+def _render(node: dict) -> str:
+    # Longer terms first (leftmost alternative wins), as in a list sorted longest first.
+    parts = [token + _render(child) for token, child in node.items() if token is not None]
+    parts += sorted(node.get(None, ()), key=_END_ORDER.__getitem__)
+    if len(parts) == 1:
+        return parts[0]
+    return f"(?:{'|'.join(parts)})"
+
+
+def compile_terms(terms: list[str]) -> re.Pattern[str] | None:
+    """One regex for a list of terms; `word*` is a prefix, spaces match any whitespace."""
+    worded, other = term_alternatives(terms)
     # One word-start check for all the terms that begin with a letter: the regex engine then
     # tries the alternatives only where a word begins, not at every character.
     parts = ([rf"(?<!\w)(?:{'|'.join(worded)})"] if worded else []) + other
@@ -43,6 +80,36 @@ class Predicate:
     # With no subject in the statement, the speaker's own side is the subject (an air force
     # reporting what "air defences" shot down).
     speaker_side: bool = False
+    # A weapon as the subject of these words was itself used ("the launchers fired", "the
+    # missiles struck"), so a noun standing for it before the verb is what the claim is about.
+    weapon_subject: bool = False
+
+
+@dataclass(frozen=True)
+class Pronoun:
+    """A pronoun that may stand for a weapon: its number and the positions its case allows."""
+
+    number: str | None  # "plural", "singular"
+    subject: bool  # may stand before its verb as the subject ("they were fired")
+    object: bool  # may be the verb's object ("fired them", "их сбили")
+
+
+@dataclass(frozen=True)
+class AnaphoraCues:
+    """Words that stand for a weapon named before: generic nouns and pronouns (one pattern)."""
+
+    pattern: re.Pattern[str]
+    # Named group of `pattern` -> (weapon kind, bare): a bare noun needs no determiner.
+    noun_groups: dict[str, tuple[str, bool]]
+    pronouns: dict[str, Pronoun]
+    determiners: frozenset[str] = frozenset()
+    adjective_endings: tuple[str, ...] = ()
+    passive_auxiliaries: frozenset[str] = frozenset()
+    passive_endings: tuple[str, ...] = ()
+    agent_markers: frozenset[str] = frozenset()
+    singular_markers: frozenset[str] = frozenset()
+    # A generic noun's kind, for the noun attached to a weapon's name ("Shahed drones").
+    noun_pattern: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -93,17 +160,35 @@ class Lexicon:
     place_prepositions: re.Pattern[str] | None = None
     place_nouns: re.Pattern[str] | None = None
     place_suffixes: frozenset[str] = frozenset()
+    complementizers: re.Pattern[str] | None = None
+    # What stands between a speech verb and what was said ("told reporters that", "заявил,
+    # что", "bildirib ki,", "հայտարարել է, որ"), matched on the text as written.
+    connectors: re.Pattern[str] | None = None
+    # Right before a predicate, these make it a plan, an order or a wish, not a fact; the last
+    # word of each (whole, or a prefix) is checked first, as most predicates follow none.
+    irrealis: re.Pattern[str] | None = None
+    irrealis_last_words: frozenset[str] = frozenset()
+    irrealis_last_prefixes: tuple[str, ...] = ()
+    # Both kinds of source phrase in one pattern, groups "before" and "after" the source.
+    source_cues: re.Pattern[str] | None = None
+    # "according to" written after the source, as in Azerbaijani "X-in sözlərinə görə".
+    source_postpositions: re.Pattern[str] | None = None
+    anaphora: AnaphoraCues | None = None
 
 
 _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "hedges",
               "first_person", "pronouns", "titles", "weapon_cues", "negative_concord",
               "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
-              "place_nouns")
+              "place_nouns", "complementizers", "source_postpositions", "irrealis")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")
+# Lists of the `anaphora` section; `nouns` (by kind) and `pronouns` (by number) are maps.
+_ANAPHORA_LISTS = ("determiners", "subject_pronouns", "object_pronouns", "adjective_endings",
+                   "passive_auxiliaries", "passive_endings", "agent_markers", "singular_markers")
+_ANAPHORA_KEYS = (*_ANAPHORA_LISTS, "nouns", "pronouns", "bare_nouns")
 
 
 def load_lexicon_data(paths: list[Path]) -> dict:
@@ -113,8 +198,11 @@ def load_lexicon_data(paths: list[Path]) -> dict:
         merged[key] = {}
     merged["predicates"] = {}
     merged["time_relations"] = {relation: [] for relation in TIME_RELATIONS}
+    merged["anaphora"] = {key: [] for key in _ANAPHORA_LISTS}
+    merged["anaphora"].update(nouns={}, pronouns={})
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _merge_anaphora(path, data.get("anaphora") or {}, merged["anaphora"])
         for key in (*_LIST_KEYS, *_WORD_SET_KEYS, "clause_breaks"):
             entries = data.get(key) or []
             _check_text(path, key, entries)
@@ -133,10 +221,28 @@ def load_lexicon_data(paths: list[Path]) -> dict:
             for words_key in ("words", "negated_words", "lemmas"):
                 _check_text(path, f"predicates.{name}.{words_key}", spec.get(words_key) or [])
                 target[words_key].extend(spec.get(words_key) or [])
-            for flag in ("weak", "intransitive", "implies", "as", "speaker_side"):
+            for flag in ("weak", "intransitive", "implies", "as", "speaker_side",
+                         "weapon_subject"):
                 if flag in spec:
                     target[flag] = spec[flag]
     return merged
+
+
+def _merge_anaphora(path: Path, section: dict, target: dict) -> None:
+    unknown = set(section) - set(_ANAPHORA_KEYS)
+    if unknown:
+        raise LexiconError(f"{path.name}: anaphora: unknown key(s) {sorted(unknown)}")
+    for key in _ANAPHORA_LISTS:
+        _check_text(path, f"anaphora.{key}", section.get(key) or [])
+        target[key].extend(section.get(key) or [])
+    # Nouns are kept apart by whether this file's language reads them bare (no articles).
+    bare = bool(section.get("bare_nouns"))
+    for kind, words in (section.get("nouns") or {}).items():
+        _check_text(path, f"anaphora.nouns.{kind}", words or [])
+        target["nouns"].setdefault((str(kind), bare), []).extend(words or [])
+    for number, words in (section.get("pronouns") or {}).items():
+        _check_text(path, f"anaphora.pronouns.{number}", words or [])
+        target["pronouns"].setdefault(str(number), []).extend(words or [])
 
 
 class LexiconError(ValueError):
@@ -154,6 +260,11 @@ def build_lexicon(data: dict) -> Lexicon:
     lexicon = Lexicon()
     for key in _LIST_KEYS:
         setattr(lexicon, key, compile_terms(data[key]))
+    words = sorted({re.escape(fold(w)) for w in data["complementizers"]}, key=len, reverse=True)
+    if words:
+        lexicon.connectors = re.compile(
+            rf"^[\s,:;—–-]*(?:[^,.;:\"«“]{{0,40}}?(?<!\w)(?:{'|'.join(words)})(?!\w))?[\s,:;—–-]*",
+            re.IGNORECASE)
     breaks = [fold(b) for b in data["clause_breaks"]]
     if breaks:
         lexicon.clause_breaks = re.compile("|".join(re.escape(b) for b in breaks))
@@ -167,11 +278,13 @@ def build_lexicon(data: dict) -> Lexicon:
         pattern = compile_terms(words)
         if pattern is not None:
             lexicon.time_relations[relation] = re.compile(rf"(?:{pattern.pattern})\Z")
+    terms: dict[int, list[str]] = {}  # id of each predicate -> the terms of its pattern
     for name, spec in data["predicates"].items():
         forms = word_forms(tuple(spec.get("lemmas") or ()))
         for words, negative in ((spec["words"], False), (spec.get("negated_words") or [], True)):
-            pattern = compile_terms(words) or (compile_terms(forms[:1]) if forms and not negative
-                                               else None)
+            if not words and forms and not negative:
+                words = forms[:1]
+            pattern = compile_terms(words)
             if pattern is None:
                 continue
             predicate = Predicate(
@@ -179,18 +292,92 @@ def build_lexicon(data: dict) -> Lexicon:
                 intransitive=bool(spec.get("intransitive")), implies=spec.get("implies"),
                 evidence_for=spec.get("as"), negative=negative,
                 speaker_side=bool(spec.get("speaker_side")),
+                weapon_subject=bool(spec.get("weapon_subject")),
             )
             lexicon.predicates.append(predicate)
+            terms[id(predicate)] = list(words)
             if not negative:
                 for form in forms:
                     lexicon.predicate_forms.setdefault(fold(form), predicate)
+    lexicon.anaphora = build_anaphora(data.get("anaphora") or {})
+    if lexicon.irrealis is not None:
+        # Only a plan or order that ends right before a predicate counts: anchor at the end.
+        lexicon.irrealis = re.compile(rf"(?:{lexicon.irrealis.pattern})\s*$")
+        last = {fold(str(term)).split()[-1] for term in data["irrealis"]}
+        lexicon.irrealis_last_words = frozenset(w for w in last if not w.endswith("*"))
+        lexicon.irrealis_last_prefixes = tuple(w[:-1] for w in last if w.endswith("*"))
+    if data["source_phrases"] or data["source_postpositions"]:
+        lexicon.source_cues = _grouped({"before": data["source_phrases"],
+                                        "after": data["source_postpositions"]})
     # Strong classes first: where two classes match at one place, the strong one is read.
     ordered = sorted(lexicon.predicates, key=lambda p: p.weak)
     lexicon.predicate_groups = {f"p{i}": p for i, p in enumerate(ordered)}
     if ordered:
-        lexicon.predicate_pattern = re.compile("|".join(
-            f"(?P<{name}>{p.pattern.pattern})" for name, p in lexicon.predicate_groups.items()))
+        lexicon.predicate_pattern = _grouped(
+            {name: terms[id(p)] for name, p in lexicon.predicate_groups.items()})
     return lexicon
+
+
+def _grouped(groups: dict[str, list[str]]) -> re.Pattern[str]:
+    """One pattern with a named group per list of terms, and one word-start check in front of
+    all the groups whose terms begin with a letter (a check per group made the predicate
+    pattern twice as slow once four languages were merged)."""
+    worded, other = [], []
+    for name, group_terms in groups.items():
+        if not group_terms:
+            continue
+        letters, rest = term_alternatives(group_terms)
+        if rest:  # a group's name can be used once: such a group keeps its own checks
+            other.append(f"(?P<{name}>{compile_terms(group_terms).pattern})")
+        elif letters:
+            worded.append(f"(?P<{name}>{'|'.join(letters)})")
+    parts = ([rf"(?<!\w)(?:{'|'.join(worded)})"] if worded else []) + other
+    return re.compile("|".join(parts))
+
+
+def build_anaphora(data: dict) -> AnaphoraCues | None:
+    """The anaphora cues compiled into one pattern: pronouns, then a group per kind of noun."""
+    groups: dict[str, tuple[str, bool]] = {}
+    nouns: list[str] = []
+    for index, ((kind, bare), words) in enumerate(sorted((data.get("nouns") or {}).items())):
+        alternatives = _worded(words)
+        if alternatives:
+            groups[f"n{index}"] = (kind, bare)
+            nouns.append(f"(?P<n{index}>{alternatives})")
+    subjects = {fold(w) for w in data.get("subject_pronouns") or []}
+    objects = {fold(w) for w in data.get("object_pronouns") or []}
+    pronouns: dict[str, Pronoun] = {}
+    for number, words in (data.get("pronouns") or {}).items():
+        for word in map(fold, words):
+            # A pronoun listed in neither case list may stand in either place.
+            either = word not in subjects and word not in objects
+            pronouns[word] = Pronoun(number, either or word in subjects, either or word in objects)
+    pronoun_alternatives = _worded(list(pronouns))
+    groups_pattern = ([f"(?P<pro>{pronoun_alternatives})"] if pronoun_alternatives else []) + nouns
+    if not groups_pattern:
+        return None
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in data.get(key) or [])
+
+    # One word-start check in front of every group, as in compile_terms: four times faster
+    # than a check per group.
+    return AnaphoraCues(
+        pattern=re.compile(rf"(?<!\w)(?:{'|'.join(groups_pattern)})"), noun_groups=groups,
+        pronouns=pronouns, determiners=words("determiners"),
+        adjective_endings=tuple(sorted(words("adjective_endings"), key=len, reverse=True)),
+        passive_auxiliaries=words("passive_auxiliaries"),
+        passive_endings=tuple(sorted(words("passive_endings"), key=len, reverse=True)),
+        agent_markers=words("agent_markers"), singular_markers=words("singular_markers"),
+        noun_pattern=re.compile(rf"(?<!\w)(?:{'|'.join(nouns)})") if nouns else None,
+    )
+
+
+def _worded(terms: list[str]) -> str:
+    worded, other = term_alternatives(terms)
+    if other:
+        raise LexiconError(f"anaphora: {other!r}: a word must begin with a letter")
+    return "|".join(worded)
 
 
 @cache

@@ -25,9 +25,10 @@ _LATIN_ENDINGS = sorted({
     "ləri", "ların", "lərin", "lara", "lərə", "larda", "lərdə", "'ın", "'in", "'nın", "'nin",
     "'a", "'ə", "'da", "'də", "'dan", "'dən", "'un", "'ün",
 }, key=len, reverse=True)
-# Armenian case endings (genitive/dative -ի, ablative -ից, instrumental -ով, plural -ներ).
-_ARMENIAN_ENDINGS = sorted({"ի", "ից", "ով", "ը", "ն", "ներ", "ների", "ում"}, key=len,
-                           reverse=True)
+# Armenian case endings (genitive/dative -ի, ablative -ից, instrumental -ով, plural -ներ) and
+# the plural with the article or a case (Իսկանդերները, Իսկանդերներով).
+_ARMENIAN_ENDINGS = sorted({"ի", "ից", "ով", "ը", "ն", "ներ", "ների", "ում", "ները", "ներն",
+                            "ներին", "ներից", "ներով", "ներում"}, key=len, reverse=True)
 # Stems shorter than this are matched exactly: stripping endings from short names over-matches.
 _MIN_STEM = 4
 

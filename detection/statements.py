@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
@@ -13,16 +14,19 @@ from detection.mentions import Entity, Mention, mentions_between
 from detection.roles import resolve_title, title_holders
 from detection.text import Sentence, find_quotes, fold, fold_aligned, split_sentences
 
-# A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков").
-_NAME = re.compile(r"(?<!\w)(?:[A-ZА-ЯЁԱ-Ֆ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-Ֆ][\w'’-]+")
+# A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
+# "İlqar Məmmədov").
+_NAME = re.compile(
+    r"(?<!\w)(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
               "she", "they", "we", "according", "as", "by", "for", "after", "before",
               "в", "на", "по", "как", "это", "он", "она", "они", "мы", "при", "после"}
 _MIN_QUOTE_WORDS = 4
-# What stands between a speech verb and what was said: "told reporters that", "заявил, что".
-_LEADING_CONNECTORS = re.compile(
-    r"^[\s,:;—–-]*(?:[^,.;:\"«“]{0,40}?(?<!\w)(?:that|что|как)(?!\w))?[\s,:;—–-]*", re.IGNORECASE)
+# Without connectors in the lexicon, only punctuation stands between a verb and what was said.
+_PUNCTUATION = re.compile(r"^[\s,:;—–-]*")
+# Trimmed from both ends of what was said (։ is the Armenian full stop).
+_TRIM = " \t\"'«»“”„,.;:—–-։"
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,14 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
+    antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     for sentence in split_sentences(text):
         if sentence.paragraph in sidebar_paragraphs:
             continue
         folded = folded_text[sentence.start : sentence.end]
         def by_title(before_verb: str, sentence: Sentence = sentence) -> Speaker | None:
+            if not holders:  # no actor has a role: nothing to resolve, nothing to collect
+                return None
             mentioned = {m.entity for m in mentions if m.start < sentence.end}
             resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon)
             if resolved is None:
@@ -83,7 +90,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
         found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title, published_on=published_on)
+                              role_mentions, by_title, antecedents, published_on=published_on)
         if found is None:
             _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
             continue
@@ -131,6 +138,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                   entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
                   roles: list[Mention], by_title=None,
+                  antecedents: Antecedents | None = None,
                   published_on: date | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
@@ -139,13 +147,22 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     def outside(pos: int) -> bool:
         return not any(s <= pos < e for s, e in quotes)
 
-    phrase = _first(lexicon.source_phrases, folded, outside)
+    phrase, postposition = _first_sources(lexicon, folded, outside)
     verb = _first_verb(lexicon, folded, outside)
-    if phrase is None and verb is None:
+    if phrase is None and verb is None and postposition is None:
         return None
     local = _local(mentions, sentence)
     candidates = _speaker_candidates(sentence, local, entities, _local(roles, sentence))
-    if phrase is not None and (verb is None or phrase.start() <= verb.start()):
+    first_cue = min((m.start() for m in (phrase, verb) if m is not None), default=len(folded))
+    if postposition is not None and postposition.start() < first_cue:
+        # "Hacıyevin sözlərinə görə, CONTENT": the source stands right before the phrase.
+        speaker = _ending_at(candidates, sentence.start + postposition.start())
+        if speaker is None:
+            return None
+        content_start, content_end = _content_for_postposition(sentence, postposition, speaker)
+        denial = False
+        verb_end_at = content_start
+    elif phrase is not None and (verb is None or phrase.start() <= verb.start()):
         # The source is named between the phrase and the next comma: "According to ANAMA, ...".
         comma = sentence.text.find(",", phrase.end())
         reach = (comma if comma >= 0 else len(sentence.text)) - phrase.end()
@@ -162,12 +179,13 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                                     last_speaker, by_title)
         if speaker is None:
             return None
-        content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at)
+        content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at,
+                                                       lexicon)
         verb_end_at = sentence.start + verb.end()
         denial = lexicon.denial_verbs is not None and bool(
             lexicon.denial_verbs.fullmatch(verb.group(0)))
     content = text[content_start:content_end]
-    stripped = content.strip(" \t\"'«»“”„,.;:—–-")
+    stripped = content.strip(_TRIM)
     if not stripped:
         return None
     content_start += content.find(stripped)
@@ -180,7 +198,9 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
-                      hedged=hedged, published_on=published_on)
+                      hedged=hedged, antecedents=antecedents,
+                      paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
+                      published_on=published_on)
     rel = content_start - sentence.start
     claims = extract_claims(stripped, content_start, mentions, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
@@ -211,13 +231,18 @@ def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
     return None
 
 
-def _first(pattern: re.Pattern[str] | None, folded: str, outside) -> re.Match[str] | None:
-    if pattern is None:
-        return None
-    for match in pattern.finditer(folded):
-        if outside(match.start()):
-            return match
-    return None
+def _first_sources(lexicon: Lexicon, folded: str, outside) -> tuple[re.Match[str] | None,
+                                                                   re.Match[str] | None]:
+    """The first phrase before a source ("according to") and the first after one ("sözlərinə
+    görə") outside quotes, in one pass over the sentence."""
+    found: dict[str, re.Match[str]] = {}
+    if lexicon.source_cues is not None:
+        for match in lexicon.source_cues.finditer(folded):
+            if match.lastgroup not in found and outside(match.start()):
+                found[match.lastgroup] = match
+                if len(found) == 2:
+                    break
+    return found.get("before"), found.get("after")
 
 
 def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
@@ -245,6 +270,14 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
             continue
         speakers.append(Speaker(None, surface, surface, start, end))
     return sorted(speakers, key=lambda s: s.start)
+
+
+def _ending_at(candidates: list[Speaker], position: int) -> Speaker | None:
+    """The candidate that ends right before `position` (a space or a hyphen between)."""
+    for candidate in candidates:
+        if 0 <= position - candidate.end <= 2:
+            return candidate
+    return None
 
 
 def _first_after(candidates: list[Speaker], position: int, limit: int) -> Speaker | None:
@@ -354,19 +387,35 @@ def _content_for_source_phrase(sentence: Sentence, phrase: re.Match[str],
     return sentence.start, sentence.start + phrase.start()
 
 
+def _content_for_postposition(sentence: Sentence, phrase: re.Match[str],
+                              speaker: Speaker) -> tuple[int, int]:
+    """'X-in sözlərinə görə, CONTENT.' or 'CONTENT, X-in sözlərinə görə.'"""
+    if speaker.start - sentence.start <= 2:
+        comma = sentence.text.find(",", phrase.end())
+        start = sentence.start + (comma + 1 if comma >= 0 else phrase.end())
+        return start, sentence.end
+    return sentence.start, speaker.start
+
+
 def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
-                      quotes: list[tuple[int, int]], verb_at: int) -> tuple[int, int]:
+                      quotes: list[tuple[int, int]], verb_at: int,
+                      lexicon: Lexicon) -> tuple[int, int]:
     if quotes:
         qs, qe = max(quotes, key=lambda q: q[1] - q[0])
         return sentence.start + qs, sentence.start + qe
     after_verb = sentence.text[verb.end():]
     if speaker.start > verb_at:
         after_verb = sentence.text[speaker.end - sentence.start:]
-    lead = _LEADING_CONNECTORS.match(after_verb)
+    lead = (lexicon.connectors or _PUNCTUATION).match(after_verb)
     offset = (speaker.end if speaker.start > verb_at else sentence.start + verb.end())
     start = offset + (lead.end() if lead else 0)
     if sentence.end - start > 3:
         return start, sentence.end
+    # "X CONTENT bildirib.": a verb-final sentence that opens with its speaker, one clause
+    # to the verb ("Russia struck Odesa, local officials reported" is not Russia speaking).
+    if speaker.end < verb_at and speaker.start - sentence.start <= 2 and "," not in \
+            sentence.text[speaker.end - sentence.start : verb_at - sentence.start]:
+        return speaker.end, verb_at
     # "CONTENT, X said." with nothing after the verb.
     return sentence.start, min(speaker.start, verb_at)
 

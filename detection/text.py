@@ -75,8 +75,9 @@ def fold_aligned(text: str) -> str:
 
 WORD = re.compile(r"\w+(?:['-]\w+)*", re.UNICODE)
 
-# A sentence ends at . ! ? … followed by space and something that can open a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(\-—–]*[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ0-9])")
+# A sentence ends at . ! ? … (or the Armenian full stop ։) followed by space and something that
+# can open a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?…։])[\"'»”)]*\s+(?=[\"'«“(\-—–]*[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ0-9])")
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "jr",
                   "sr", "vs", "no", "u.s", "u.k", "e.g", "i.e", "г", "гг", "т.е", "т.д", "им",

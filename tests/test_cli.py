@@ -74,6 +74,19 @@ def test_detect_reports_offsets_speaker_and_claims(tmp_path):
     assert json.loads(piped.stdout) == {"mentions": [], "statements": []}
 
 
+def test_detect_shows_the_words_a_claim_refers_back_with(tmp_path):
+    text = ("Армянские военные выпустили по Шуше «Искандеры». "
+            "Конашенков заявил, что они не взорвались.")
+    result = CliRunner().invoke(app, ["detect"], input=text)
+    assert result.exit_code == 0, result.output
+    [statement] = json.loads(result.stdout)["statements"]
+    [claim] = [c for c in statement["claims"] if c["predicate"] == "explode"]
+    assert (claim["object"], claim["polarity"]) == ("iskander", "deny")
+    named, words = claim["object_mention"], claim["anaphor"]
+    assert text[named["start"]:named["end"]] == named["surface"] == "Искандеры"
+    assert text[words["start"]:words["end"]] == words["surface"] == "они"
+
+
 def test_extract_files_gzip_and_urls_one_result_each(tmp_path, sample_site):
     from claimwatch.sample_site import SITE_ROOT
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -202,3 +203,29 @@ def test_claims_carry_place_time_and_quantity_qualifiers(detector):
     denial = "Конашенков заявил, что ни один «Искандер» армянскими военными в ходе войны не применялся."
     [frame] = [c for s in detector.detect(denial).statements for c in s.claims]
     assert (frame.polarity, frame.quantity, frame.time) == ("deny", None, "в ходе войны")
+
+
+@pytest.mark.parametrize("text", [
+    "Пашинян заявил, что у Армении нет ни одного «Искандера».",
+    "Пашинян заявил, что ни одного «Искандера» у Армении нет.",
+])
+def test_a_negative_predicate_word_and_concord_are_one_negation(detector, text):
+    assert found_claims(detector, text) == [("armenia", "own", "iskander", "deny")]
+
+
+def test_lexicon_terms_match_as_a_longest_first_list_would():
+    from detection.lexicon import compile_terms
+    from detection.text import fold
+
+    terms = ["shot down", "shot", "shoot down", "примен*", "применение", "n't", "related:",
+             "qeyd edib", "qeyd etdi", "հայտարարել է", "հայտարարեց", "no", "not", "not a single"]
+    text = fold("Related: they shot the drone, then shot  down two; применил and применение "
+                "weren't not a single one; qeyd etdi, qeyd edibmi; հայտարարել է, հայտարարեցին; "
+                "nothing, no")
+    plain = "|".join(
+        re.escape(t.rstrip("*")).replace(r"\ ", r"\s+")
+        + (r"\w*" if t.endswith("*") else (r"(?!\w)" if t[-1].isalnum() else ""))
+        for t in sorted(map(fold, terms), key=len, reverse=True))
+    expected = [m.group() for m in re.finditer(rf"(?<!\w)(?:{plain})", text)]
+    assert [m.group() for m in compile_terms(terms).finditer(text)] == expected
+    assert "shot  down" in expected and "not a single" in expected and "применил" in expected

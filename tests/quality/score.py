@@ -72,6 +72,8 @@ class Report:
     mentions: Counts = field(default_factory=Counts)
     speakers: Counts = field(default_factory=Counts)
     claims: Counts = field(default_factory=Counts)
+    # Words that stand for a weapon named before ("the missiles", "они"), with that weapon.
+    references: Counts = field(default_factory=Counts)
     polarity: Ratio = field(default_factory=Ratio)
     roles: Ratio = field(default_factory=Ratio)
     said_on: Ratio = field(default_factory=Ratio)
@@ -79,7 +81,7 @@ class Report:
 
     def figures(self) -> dict[str, float]:
         out: dict[str, float] = {}
-        for layer in ("mentions", "speakers", "claims"):
+        for layer in ("mentions", "speakers", "claims", "references"):
             counts: Counts = getattr(self, layer)
             out[f"{layer}_precision"] = counts.precision
             out[f"{layer}_recall"] = counts.recall
@@ -126,6 +128,14 @@ def score_case(detector: Detector, case: dict, report: Report) -> None:
                          for s in found.statements for c in s.claims)
     if not report.claims.add(gold_claims, got_claims):
         problems.append(f"claims {sorted(got_claims)} != {sorted(gold_claims)}")
+    gold_references = Counter(tuple(r.split(":", 1)) for r in case.get("refers") or [])
+    # One pair per referring words, however many frames they gave ("explode" and its "use").
+    got_references = Counter((entity, surface) for entity, surface, _ in {
+        (c.object, c.anaphor.surface, c.anaphor.start)
+        for s in found.statements for c in s.claims if c.anaphor is not None})
+    if not report.references.add(gold_references, got_references):
+        problems.append(f"refers {sorted(got_references.elements())} != "
+                        f"{sorted(gold_references.elements())}")
     gold_polarity = {c[:3]: c[3] for c in gold_claims}
     got_polarity = {c[:3]: c[3] for c in got_claims}
     for proposition in gold_polarity.keys() & got_polarity.keys():
