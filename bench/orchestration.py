@@ -1,11 +1,15 @@
 """Orchestration overhead of the monitor flow.
 
-1. A pass over 20 sources with nothing new, against a running `prefect server` and against
-   Prefect's embedded (temporary) server.
-2. A pass that stores 1,000 new articles: the monitor flow's wall time against the same work
-   done by the library functions without Prefect; the difference is Prefect's share.
+1. `idle`: a pass over 20 sources with nothing new against a running `prefect server`;
+   `embedded`: the same against Prefect's embedded (temporary) server.
+2. `articles`: a pass that stores 1,000 new articles: the monitor flow's wall time against the
+   same work done by the library functions without Prefect; the difference is Prefect's share.
+3. `fanout`: the monitor as a deployment on the running server, one `ingest-source` run per
+   source on two process workers: a pass storing the new articles, then a pass finding nothing
+   new, each timed from the trigger to the end of the last child run.
 
     .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
+        [--measure idle,embedded,articles,fanout] [--workers 2] [--worker-poll SECONDS]
 
 Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
 """
@@ -85,7 +89,9 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     from claimwatch.sample_site import free_port
 
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    # No schedule may start a run of its own while the fan-out deployments are timed.
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"}
     process = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
                                 "--host", "127.0.0.1", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -140,15 +146,15 @@ def _runs(walls: list[float]) -> str:
     return f"median {statistics.median(walls):.2f} s (runs: {', '.join(f'{x:.2f}' for x in walls)})"
 
 
-def report(args, running: list[float], embedded: list[float], flow_walls: list[float],
-           plain_walls: list[float]) -> None:
-    flow_wall, plain_wall = statistics.median(flow_walls), statistics.median(plain_walls)
-    print(f"claimwatch database: {args.database}")
-    print(f"monitor, {args.sources} sources, nothing new, running server: {_runs(running)}")
-    print(f"monitor, {args.sources} sources, nothing new, embedded server: {_runs(embedded)}")
-    print(f"monitor storing {args.articles} new articles of {args.page_kb} KB: flow "
-          f"{_runs(flow_walls)}; same work without Prefect {_runs(plain_walls)}; Prefect's share "
-          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+MEASURES = ("idle", "embedded", "articles", "fanout")
+
+
+def measures(value: str) -> list[str]:
+    chosen = [m.strip() for m in value.split(",") if m.strip()]
+    unknown = set(chosen) - set(MEASURES)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(MEASURES)}")
+    return chosen
 
 
 def main() -> None:
@@ -156,17 +162,26 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--measure", type=measures, default=list(MEASURES),
+                        help=f"comma-separated, among {','.join(MEASURES)} (default: all)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
                         help="claimwatch's database (postgres: the server on 127.0.0.1:5432)")
     parser.add_argument("--page-kb", type=int, default=60,
                         help="page size; real news pages average far more (170 KB or so)")
+    parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
+    parser.add_argument("--worker-poll", type=float, default=None,
+                        help="PREFECT_WORKER_QUERY_SECONDS of the fanout workers "
+                             "(default: Prefect's, 10 s)")
     args = parser.parse_args()
     from bench.conflicts import database
+    from bench.fanout import Workers, describe
     from claimwatch.sample_site import SampleSite
     from storage.db import upgrade_schema
 
     work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     drops: list = []
+    print(f"claimwatch database: {args.database}; {args.sources} sources, "
+          f"{args.articles} articles of {args.page_kb} KB")
     try:
         site_root = work / "site"
         write_site(site_root, args.sources, max(1, args.articles // args.sources), args.page_kb)
@@ -180,16 +195,41 @@ def main() -> None:
                     upgrade_schema(url)
                     return write_config(work, site.base, args.sources, url, name)
 
-                idle = config("idle")
-                timed_monitor(idle, api)  # stores everything once: later passes find nothing new
-                running = [timed_monitor(idle, api) for _ in range(args.repeat)]
-                timed_monitor(idle, None)  # the embedded server's first start is not a pass
-                embedded = [timed_monitor(idle, None) for _ in range(args.repeat)]
-                flow_walls, plain_walls = [], []
-                for n in range(args.repeat):
-                    flow_walls.append(timed_monitor(config(f"flow{n}"), api))
-                    plain_walls.append(timed_plain(config(f"plain{n}")))
-                report(args, running, embedded, flow_walls, plain_walls)
+                if {"idle", "embedded"} & set(args.measure):
+                    idle = config("idle")
+                    timed_monitor(idle, api)  # stores everything once: later passes find nothing new
+                if "idle" in args.measure:
+                    running = [timed_monitor(idle, api) for _ in range(args.repeat)]
+                    print(f"monitor, {args.sources} sources, nothing new, running server: "
+                          f"{_runs(running)}")
+                if "embedded" in args.measure:
+                    timed_monitor(idle, None)  # the embedded server's first start is not a pass
+                    embedded = [timed_monitor(idle, None) for _ in range(args.repeat)]
+                    print(f"monitor, {args.sources} sources, nothing new, embedded server: "
+                          f"{_runs(embedded)}")
+                if "articles" in args.measure:
+                    flow_walls, plain_walls = [], []
+                    for n in range(args.repeat):
+                        flow_walls.append(timed_monitor(config(f"flow{n}"), api))
+                        plain_walls.append(timed_plain(config(f"plain{n}")))
+                    flow_wall, plain_wall = (statistics.median(flow_walls),
+                                             statistics.median(plain_walls))
+                    print(f"monitor storing {args.articles} new articles: flow {_runs(flow_walls)}; "
+                          f"same work without Prefect {_runs(plain_walls)}; Prefect's share "
+                          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+                if "fanout" in args.measure:
+                    with Workers(api, work, args.workers, args.worker_poll) as workers:
+                        stored, idle_passes = [], []
+                        for n in range(args.repeat):
+                            fresh = config(f"fanout{n}")
+                            stored.append(workers.timed_pass(fresh))
+                            idle_passes.append(workers.timed_pass(fresh))
+                    poll = f"{args.worker_poll:g} s" if args.worker_poll is not None else "default"
+                    print(f"monitor fanned out, {args.workers} workers (poll {poll}), "
+                          f"{args.sources} sources, storing {args.articles} new articles: "
+                          f"{describe(stored)}")
+                    print(f"monitor fanned out, {args.workers} workers (poll {poll}), "
+                          f"{args.sources} sources, nothing new: {describe(idle_passes)}")
         finally:
             os.killpg(server.pid, 9)
             server.wait()
