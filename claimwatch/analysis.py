@@ -44,13 +44,15 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
 
     Returns the report and the ids of articles that failed (they stay pending; pass them back
     as `skip` so the next batch moves on)."""
-    detector = Detector(config.watchlist)
     report = AnalysisReport()
     failed: list[int] = []
     with Session(engine) as session:
         batch = [a for a in repository.pending_articles(session=session,
                                                         limit=batch_size + len(skip))
                  if a.id not in skip][:batch_size]
+    if not batch:  # most passes: nothing new, so no detector (its lexicons take ~0.2 s) either
+        return report, failed
+    detector = Detector(config.watchlist)
     for article in batch:
         try:
             with Session(engine) as session:
