@@ -9,7 +9,8 @@
    new, each timed from the trigger to the end of the last child run.
 
     .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
-        [--measure idle,embedded,articles,fanout] [--workers 2] [--worker-poll SECONDS]
+        [--measure idle,embedded,articles,fanout] [--prefect-database sqlite|postgres]
+        [--workers 2] [--worker-poll SECONDS]
 
 Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
 """
@@ -85,26 +86,35 @@ def write_config(folder: Path, base: str, sources: int, database_url: str, name:
     return path
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+def start_server(home: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on 127.0.0.1: its own SQLite file, or the PostgreSQL database given."""
     from claimwatch.sample_site import free_port
 
     port = free_port()
     # No schedule may start a run of its own while the fan-out deployments are timed.
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"}
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url.replace(
+            "postgresql+psycopg://", "postgresql+asyncpg://")
+    home.mkdir(parents=True, exist_ok=True)
+    log = home / "server.log"
     process = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
                                 "--host", "127.0.0.1", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                start_new_session=True)
     api = f"http://127.0.0.1:{port}/api"
-    for _ in range(240):
+    # A fresh PostgreSQL database takes Prefect's migrations first: minutes on a busy machine.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"{api}/health", timeout=2).status_code == 200:
                 return process, api
         except httpx.TransportError:
             pass
         time.sleep(0.5)
-    raise RuntimeError("prefect server did not start")
+    os.killpg(process.pid, 9)
+    raise RuntimeError(f"prefect server did not start: {log.read_text(errors='replace')[-3000:]}")
 
 
 def timed_monitor(config: Path, api_url: str | None) -> float:
@@ -168,6 +178,9 @@ def main() -> None:
                         help="claimwatch's database (postgres: the server on 127.0.0.1:5432)")
     parser.add_argument("--page-kb", type=int, default=60,
                         help="page size; real news pages average far more (170 KB or so)")
+    parser.add_argument("--prefect-database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="the Prefect server's own database (sqlite: `prefect server start`'s "
+                             "default; postgres: as in production, on 127.0.0.1:5432)")
     parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
     parser.add_argument("--worker-poll", type=float, default=None,
                         help="PREFECT_WORKER_QUERY_SECONDS of the fanout workers "
@@ -180,12 +193,17 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     drops: list = []
-    print(f"claimwatch database: {args.database}; {args.sources} sources, "
-          f"{args.articles} articles of {args.page_kb} KB")
+    print(f"claimwatch database: {args.database}; Prefect server database: "
+          f"{args.prefect_database}; {args.sources} sources, {args.articles} articles of "
+          f"{args.page_kb} KB")
     try:
         site_root = work / "site"
         write_site(site_root, args.sources, max(1, args.articles // args.sources), args.page_kb)
-        server, api = start_server(work / "prefect-home")
+        prefect_url = None
+        if args.prefect_database == "postgres":
+            prefect_url, drop = database("postgres", work)
+            drops.append(drop)
+        server, api = start_server(work / "prefect-home", prefect_url)
         os.environ["PREFECT_HOME"] = str(work / "prefect-embedded")
         try:
             with SampleSite(root=site_root, port=0) as site:
@@ -235,10 +253,14 @@ def main() -> None:
             server.wait()
     finally:
         for drop in drops:
-            try:
-                drop()
-            except Exception as exc:  # a database left behind is named, not fatal
-                print(f"could not drop a bench database: {exc}", file=sys.stderr)
+            for attempt in range(3):  # PostgreSQL may be restarting under another test
+                try:
+                    drop()
+                    break
+                except Exception as exc:  # a database left behind is named, not fatal
+                    if attempt == 2:
+                        print(f"could not drop a bench database: {exc}", file=sys.stderr)
+                    time.sleep(5)
         shutil.rmtree(work, ignore_errors=True)
 
 
