@@ -40,8 +40,9 @@ class RetryBusy(httpx.HTTPTransport):
 class Workers:
     """The `claimwatch` pool, prefect.yaml deployed to it, and N process workers; killed on exit."""
 
-    def __init__(self, api: str, folder: Path, count: int = 2, poll: float | None = None):
-        self.api, self.folder, self.count = api, folder, count
+    def __init__(self, api: str, folder: Path, count: int = 2, poll: float | None = None,
+                 limit: int | None = None):
+        self.api, self.folder, self.count, self.limit = api, folder, count, limit
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
         self.env.update(PREFECT_API_URL=api, PREFECT_HOME=str(folder / "worker-home"),
                         PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
@@ -55,8 +56,11 @@ class Workers:
         self._cli("--no-prompt", "deploy", "--all")
         for number in range(1, self.count + 1):
             log = (self.folder / f"worker-{number}.log").open("wb")
+            # Without a limit a worker starts every run it is offered at once: 20 sources are
+            # 20 interpreters starting together on the machine's cores.
+            limit = ["--limit", str(self.limit)] if self.limit else []
             self.processes.append(subprocess.Popen(
-                [PREFECT, "worker", "start", "--pool", POOL, "--name", f"bench-{number}"],
+                [PREFECT, "worker", "start", "--pool", POOL, "--name", f"bench-{number}", *limit],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True))
         return self
@@ -104,6 +108,9 @@ class Workers:
                 "monitor_done": _at(monitor["end_time"]) - start,
                 # From the monitor's creation to a worker starting its run.
                 "monitor_start": _at(monitor["start_time"]) - start,
+                # How long the monitor took to create all its children, first to last.
+                "creating": max(_at(c["created"]) for c in children)
+                - min(_at(c["created"]) for c in children) if children else 0.0,
                 # From a child's creation to its start: the workers' pick-up and process start.
                 "child_start": statistics.median(_at(c["start_time"]) - _at(c["created"])
                                                  for c in children) if children else 0.0}
@@ -123,4 +130,5 @@ def describe(walls: list[dict]) -> str:
     runs = ", ".join(f"{w['children_done']:.1f}" for w in walls)
     return (f"children done {median('children_done'):.2f} s (runs: {runs}), monitor done "
             f"{median('monitor_done'):.2f} s; worker picked the monitor up after "
-            f"{median('monitor_start'):.2f} s, each child after {median('child_start'):.2f} s")
+            f"{median('monitor_start'):.2f} s; children created over {median('creating'):.2f} s, "
+            f"each started {median('child_start'):.2f} s after its creation")

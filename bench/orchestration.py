@@ -10,7 +10,7 @@
 
     .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
         [--measure idle,embedded,articles,fanout] [--prefect-database sqlite|postgres]
-        [--workers 2] [--worker-poll SECONDS]
+        [--workers 2] [--worker-poll SECONDS] [--worker-limit N]
 
 Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
 """
@@ -182,6 +182,8 @@ def main() -> None:
                         help="the Prefect server's own database (sqlite: `prefect server start`'s "
                              "default; postgres: as in production, on 127.0.0.1:5432)")
     parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
+    parser.add_argument("--worker-limit", type=int, default=None,
+                        help="flow runs each fanout worker runs at once (default: no limit)")
     parser.add_argument("--worker-poll", type=float, default=None,
                         help="PREFECT_WORKER_QUERY_SECONDS of the fanout workers "
                              "(default: Prefect's, 10 s)")
@@ -236,18 +238,19 @@ def main() -> None:
                           f"same work without Prefect {_runs(plain_walls)}; Prefect's share "
                           f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
                 if "fanout" in args.measure:
-                    with Workers(api, work, args.workers, args.worker_poll) as workers:
+                    with Workers(api, work, args.workers, args.worker_poll,
+                                 args.worker_limit) as workers:
                         stored, idle_passes = [], []
                         for n in range(args.repeat):
                             fresh = config(f"fanout{n}")
                             stored.append(workers.timed_pass(fresh))
                             idle_passes.append(workers.timed_pass(fresh))
                     poll = f"{args.worker_poll:g} s" if args.worker_poll is not None else "default"
-                    print(f"monitor fanned out, {args.workers} workers (poll {poll}), "
-                          f"{args.sources} sources, storing {args.articles} new articles: "
+                    setup = (f"{args.workers} workers (poll {poll}, limit "
+                             f"{args.worker_limit or 'none'}), {args.sources} sources")
+                    print(f"monitor fanned out, {setup}, storing {args.articles} new articles: "
                           f"{describe(stored)}")
-                    print(f"monitor fanned out, {args.workers} workers (poll {poll}), "
-                          f"{args.sources} sources, nothing new: {describe(idle_passes)}")
+                    print(f"monitor fanned out, {setup}, nothing new: {describe(idle_passes)}")
         finally:
             os.killpg(server.pid, 9)
             server.wait()
