@@ -111,7 +111,7 @@ def _state_time(server: PrefectServer, run_id: str, state_type: str) -> datetime
 
 
 @pytest.mark.prefect
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_a_killed_worker_leaves_crashed_runs_and_the_next_monitor_completes(crash_server, outlet):
     server = crash_server
     worker = server.processes[-1]
