@@ -142,18 +142,36 @@ class PrefectServer:
             _kill(process)
 
 
-def kill_tree(process: subprocess.Popen) -> list[int]:
+def kill_tree(process: subprocess.Popen) -> set[str]:
     """A machine lost under a worker: the worker and every process it started (flow runs sit in
-    their own sessions) are frozen first, so none sees another die and reports it, then killed."""
+    their own sessions) are frozen first, so none sees another die and reports it, then killed.
+    Returns the ids of the flow runs whose processes were killed."""
     pids = [process.pid, *_descendants(process.pid)]
-    for signal_number in (signal.SIGSTOP, signal.SIGKILL):
-        for pid in pids:
-            try:
-                os.kill(pid, signal_number)
-            except ProcessLookupError:
-                pass
+    for pid in pids:
+        _signal(pid, signal.SIGSTOP)
+    runs = {run for pid in pids if (run := _flow_run_of(pid))}
+    for pid in pids:
+        _signal(pid, signal.SIGKILL)
     process.wait(timeout=30)
-    return pids
+    return runs
+
+
+def _signal(pid: int, signal_number: int) -> None:
+    try:
+        os.kill(pid, signal_number)
+    except ProcessLookupError:
+        pass
+
+
+def _flow_run_of(pid: int) -> str | None:
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    for entry in environment:
+        if entry.startswith(b"PREFECT__FLOW_RUN_ID="):
+            return entry.split(b"=", 1)[1].decode()
+    return None
 
 
 def _descendants(pid: int) -> list[int]:

@@ -128,8 +128,7 @@ def test_a_killed_worker_leaves_crashed_runs_and_the_next_monitor_completes(cras
     for run_id in (first, child):
         _wait(lambda r=run_id: server.events(HEARTBEAT, f"prefect.flow-run.{r}"), 30,
               "no heartbeat", server)
-    killed = kill_tree(worker)
-    assert len(killed) >= 3, "the worker and both flow-run processes"
+    assert kill_tree(worker) >= {first, child}, "both flow-run processes die with the worker"
     assert {server.flow_run(r)["state_type"] for r in (first, child)} == {"RUNNING"}
 
     outlet.released.set()  # the outlet answers again, for the runs that come next
