@@ -1,11 +1,16 @@
 """Orchestration overhead of the monitor flow.
 
-1. A pass over 20 sources with nothing new, against a running `prefect server` and against
-   Prefect's embedded (temporary) server.
-2. A pass that stores 1,000 new articles: the monitor flow's wall time against the same work
-   done by the library functions without Prefect; the difference is Prefect's share.
+1. `idle`: a pass over 20 sources with nothing new against a running `prefect server`;
+   `embedded`: the same against Prefect's embedded (temporary) server.
+2. `articles`: a pass that stores 1,000 new articles: the monitor flow's wall time against the
+   same work done by the library functions without Prefect; the difference is Prefect's share.
+3. `fanout`: the monitor as a deployment on the running server, one `ingest-source` run per
+   source on two process workers: a pass storing the new articles, then a pass finding nothing
+   new, each timed from the trigger to the end of the last child run.
 
     .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
+        [--measure idle,embedded,articles,fanout] [--prefect-database sqlite|postgres]
+        [--workers 2] [--worker-poll SECONDS] [--worker-limit N]
 
 Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
 """
@@ -81,24 +86,35 @@ def write_config(folder: Path, base: str, sources: int, database_url: str, name:
     return path
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+def start_server(home: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on 127.0.0.1: its own SQLite file, or the PostgreSQL database given."""
     from claimwatch.sample_site import free_port
 
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    # No schedule may start a run of its own while the fan-out deployments are timed.
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"}
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url.replace(
+            "postgresql+psycopg://", "postgresql+asyncpg://")
+    home.mkdir(parents=True, exist_ok=True)
+    log = home / "server.log"
     process = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
                                 "--host", "127.0.0.1", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                start_new_session=True)
     api = f"http://127.0.0.1:{port}/api"
-    for _ in range(240):
+    # A fresh PostgreSQL database takes Prefect's migrations first: minutes on a busy machine.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"{api}/health", timeout=2).status_code == 200:
                 return process, api
         except httpx.TransportError:
             pass
         time.sleep(0.5)
-    raise RuntimeError("prefect server did not start")
+    os.killpg(process.pid, 9)
+    raise RuntimeError(f"prefect server did not start: {log.read_text(errors='replace')[-3000:]}")
 
 
 def timed_monitor(config: Path, api_url: str | None) -> float:
@@ -140,15 +156,15 @@ def _runs(walls: list[float]) -> str:
     return f"median {statistics.median(walls):.2f} s (runs: {', '.join(f'{x:.2f}' for x in walls)})"
 
 
-def report(args, running: list[float], embedded: list[float], flow_walls: list[float],
-           plain_walls: list[float]) -> None:
-    flow_wall, plain_wall = statistics.median(flow_walls), statistics.median(plain_walls)
-    print(f"claimwatch database: {args.database}")
-    print(f"monitor, {args.sources} sources, nothing new, running server: {_runs(running)}")
-    print(f"monitor, {args.sources} sources, nothing new, embedded server: {_runs(embedded)}")
-    print(f"monitor storing {args.articles} new articles of {args.page_kb} KB: flow "
-          f"{_runs(flow_walls)}; same work without Prefect {_runs(plain_walls)}; Prefect's share "
-          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+MEASURES = ("idle", "embedded", "articles", "fanout")
+
+
+def measures(value: str) -> list[str]:
+    chosen = [m.strip() for m in value.split(",") if m.strip()]
+    unknown = set(chosen) - set(MEASURES)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(MEASURES)}")
+    return chosen
 
 
 def main() -> None:
@@ -156,21 +172,40 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--measure", type=measures, default=list(MEASURES),
+                        help=f"comma-separated, among {','.join(MEASURES)} (default: all)")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
                         help="claimwatch's database (postgres: the server on 127.0.0.1:5432)")
     parser.add_argument("--page-kb", type=int, default=60,
                         help="page size; real news pages average far more (170 KB or so)")
+    parser.add_argument("--prefect-database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="the Prefect server's own database (sqlite: `prefect server start`'s "
+                             "default; postgres: as in production, on 127.0.0.1:5432)")
+    parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
+    parser.add_argument("--worker-limit", type=int, default=None,
+                        help="flow runs each fanout worker runs at once (default: no limit)")
+    parser.add_argument("--worker-poll", type=float, default=None,
+                        help="PREFECT_WORKER_QUERY_SECONDS of the fanout workers "
+                             "(default: Prefect's, 10 s)")
     args = parser.parse_args()
     from bench.conflicts import database
+    from bench.fanout import Workers, describe
     from claimwatch.sample_site import SampleSite
     from storage.db import upgrade_schema
 
     work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     drops: list = []
+    print(f"claimwatch database: {args.database}; Prefect server database: "
+          f"{args.prefect_database}; {args.sources} sources, {args.articles} articles of "
+          f"{args.page_kb} KB")
     try:
         site_root = work / "site"
         write_site(site_root, args.sources, max(1, args.articles // args.sources), args.page_kb)
-        server, api = start_server(work / "prefect-home")
+        prefect_url = None
+        if args.prefect_database == "postgres":
+            prefect_url, drop = database("postgres", work)
+            drops.append(drop)
+        server, api = start_server(work / "prefect-home", prefect_url)
         os.environ["PREFECT_HOME"] = str(work / "prefect-embedded")
         try:
             with SampleSite(root=site_root, port=0) as site:
@@ -180,25 +215,55 @@ def main() -> None:
                     upgrade_schema(url)
                     return write_config(work, site.base, args.sources, url, name)
 
-                idle = config("idle")
-                timed_monitor(idle, api)  # stores everything once: later passes find nothing new
-                running = [timed_monitor(idle, api) for _ in range(args.repeat)]
-                timed_monitor(idle, None)  # the embedded server's first start is not a pass
-                embedded = [timed_monitor(idle, None) for _ in range(args.repeat)]
-                flow_walls, plain_walls = [], []
-                for n in range(args.repeat):
-                    flow_walls.append(timed_monitor(config(f"flow{n}"), api))
-                    plain_walls.append(timed_plain(config(f"plain{n}")))
-                report(args, running, embedded, flow_walls, plain_walls)
+                if {"idle", "embedded"} & set(args.measure):
+                    idle = config("idle")
+                    timed_monitor(idle, api)  # stores everything once: later passes find nothing new
+                if "idle" in args.measure:
+                    running = [timed_monitor(idle, api) for _ in range(args.repeat)]
+                    print(f"monitor, {args.sources} sources, nothing new, running server: "
+                          f"{_runs(running)}")
+                if "embedded" in args.measure:
+                    timed_monitor(idle, None)  # the embedded server's first start is not a pass
+                    embedded = [timed_monitor(idle, None) for _ in range(args.repeat)]
+                    print(f"monitor, {args.sources} sources, nothing new, embedded server: "
+                          f"{_runs(embedded)}")
+                if "articles" in args.measure:
+                    flow_walls, plain_walls = [], []
+                    for n in range(args.repeat):
+                        flow_walls.append(timed_monitor(config(f"flow{n}"), api))
+                        plain_walls.append(timed_plain(config(f"plain{n}")))
+                    flow_wall, plain_wall = (statistics.median(flow_walls),
+                                             statistics.median(plain_walls))
+                    print(f"monitor storing {args.articles} new articles: flow {_runs(flow_walls)}; "
+                          f"same work without Prefect {_runs(plain_walls)}; Prefect's share "
+                          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+                if "fanout" in args.measure:
+                    with Workers(api, work, args.workers, args.worker_poll,
+                                 args.worker_limit) as workers:
+                        stored, idle_passes = [], []
+                        for n in range(args.repeat):
+                            fresh = config(f"fanout{n}")
+                            stored.append(workers.timed_pass(fresh))
+                            idle_passes.append(workers.timed_pass(fresh))
+                    poll = f"{args.worker_poll:g} s" if args.worker_poll is not None else "default"
+                    setup = (f"{args.workers} workers (poll {poll}, limit "
+                             f"{args.worker_limit or 'none'}), {args.sources} sources")
+                    print(f"monitor fanned out, {setup}, storing {args.articles} new articles: "
+                          f"{describe(stored)}")
+                    print(f"monitor fanned out, {setup}, nothing new: {describe(idle_passes)}")
         finally:
             os.killpg(server.pid, 9)
             server.wait()
     finally:
         for drop in drops:
-            try:
-                drop()
-            except Exception as exc:  # a database left behind is named, not fatal
-                print(f"could not drop a bench database: {exc}", file=sys.stderr)
+            for attempt in range(3):  # PostgreSQL may be restarting under another test
+                try:
+                    drop()
+                    break
+                except Exception as exc:  # a database left behind is named, not fatal
+                    if attempt == 2:
+                        print(f"could not drop a bench database: {exc}", file=sys.stderr)
+                    time.sleep(5)
         shutil.rmtree(work, ignore_errors=True)
 
 

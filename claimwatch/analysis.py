@@ -48,13 +48,15 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
 
     Returns the report and the ids of articles that failed (they stay pending; pass them back
     as `skip` so the next batch moves on)."""
-    detector = detector_for(config.watchlist)
     report = AnalysisReport()
     failed: list[int] = []
     with Session(engine) as session:
         batch = [a for a in repository.pending_articles(session=session,
                                                         limit=batch_size + len(skip))
                  if a.id not in skip][:batch_size]
+    if not batch:  # most passes: nothing new, so no detector (its lexicons take ~0.2 s) either
+        return report, failed
+    detector = detector_for(config.watchlist)
     with timed("detect"):
         detections = detect_in_pool(config, batch)
     for article in batch:

@@ -20,8 +20,13 @@ from rich.progress import (
 
 PREFECT_FILE = "prefect.yaml"
 CRASH_AUTOMATION = "claimwatch: crash silent flow runs"
-# Heartbeats every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed ones mean the run is gone.
-SILENCE_BEFORE_CRASH = timedelta(seconds=90)
+# What prefect.yaml sets (PREFECT_FLOWS_HEARTBEAT_FREQUENCY); Prefect refuses anything shorter.
+HEARTBEAT_SECONDS = 30
+MIN_HEARTBEAT_SECONDS = 30
+# Three missed heartbeats mean the run is gone; one late heartbeat on a busy machine does not.
+SILENCE_BEFORE_CRASH = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+# A heartbeat arrives up to a few seconds late (the beat itself, the event's trip to the server).
+HEARTBEAT_SLACK_SECONDS = 10
 PROGRESS_POLL_SECONDS = 0.5
 
 
@@ -76,16 +81,35 @@ def serve_deployments(prefect_file: Path) -> None:
     serve(*build_deployments(load_deployment_specs(prefect_file)))
 
 
-def create_crash_automation() -> str:
-    """The automation that marks a flow run Crashed when its heartbeats stop; returns its id.
+class AutomationUsageError(ValueError):
+    """A crash automation that would crash live runs, or never see a heartbeat."""
 
-    Idempotent: an automation of the same name is replaced."""
+
+def check_silence(silence: timedelta, heartbeat_seconds: int = HEARTBEAT_SECONDS) -> None:
+    """Refuse a silence window that a healthy run's heartbeats would not reliably fill."""
+    if heartbeat_seconds < MIN_HEARTBEAT_SECONDS:
+        raise AutomationUsageError(f"--heartbeat: Prefect sends heartbeats at most every "
+                                   f"{MIN_HEARTBEAT_SECONDS} s, not {heartbeat_seconds} s")
+    shortest = heartbeat_seconds + HEARTBEAT_SLACK_SECONDS
+    if silence.total_seconds() < shortest:
+        raise AutomationUsageError(
+            f"--silence: {silence.total_seconds():.0f} s would crash live runs whose heartbeat "
+            f"(every {heartbeat_seconds} s) is a little late; use {shortest} s or more")
+
+
+def create_crash_automation(silence: timedelta = SILENCE_BEFORE_CRASH,
+                            heartbeat_seconds: int = HEARTBEAT_SECONDS) -> str:
+    """The automation that marks a flow run Crashed after `silence` without a heartbeat; its id.
+
+    Idempotent: an automation of the same name is replaced (so a new window takes effect)."""
+    check_silence(silence, heartbeat_seconds)
     from prefect.automations import Automation
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
+    seconds = f"{silence.total_seconds():.0f}"
     try:
         Automation.read(name=CRASH_AUTOMATION).delete()
     except ValueError:  # none yet
@@ -103,10 +127,10 @@ def create_crash_automation() -> str:
             for_each={"prefect.resource.id"},
             posture=Posture.Proactive,
             threshold=1,
-            within=SILENCE_BEFORE_CRASH,
+            within=silence,
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED,
-                                    message="No heartbeat for 90 s: the worker is gone.")],
+                                    message=f"No heartbeat for {seconds} s: the worker is gone.")],
     ).create()
     return str(automation.id)
 
@@ -182,9 +206,28 @@ def _counts(progress: dict) -> str:
             f"{progress['errors']} errors")
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """`python -m claimwatch.operations install-automation [--silence S] [--heartbeat S]`."""
+    import argparse
 
-    if sys.argv[1:] != ["install-automation"]:
-        sys.exit("usage: python -m claimwatch.operations install-automation")
-    print(f"automation {CRASH_AUTOMATION!r}: {create_crash_automation()}")
+    parser = argparse.ArgumentParser(prog="python -m claimwatch.operations")
+    commands = parser.add_subparsers(dest="command", required=True)
+    install = commands.add_parser(
+        "install-automation", help="install (or replace) the automation that crashes silent runs")
+    install.add_argument("--silence", type=int, default=int(SILENCE_BEFORE_CRASH.total_seconds()),
+                         help="seconds without a heartbeat before a run is marked Crashed "
+                              "(default: %(default)s)")
+    install.add_argument("--heartbeat", type=int, default=HEARTBEAT_SECONDS,
+                         help="the workers' PREFECT_FLOWS_HEARTBEAT_FREQUENCY, to check "
+                              "--silence against (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        automation_id = create_crash_automation(timedelta(seconds=args.silence), args.heartbeat)
+    except AutomationUsageError as exc:
+        parser.error(str(exc))  # exit status 2, like every other usage error
+    print(f"automation {CRASH_AUTOMATION!r} ({args.silence} s of silence): {automation_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,6 +16,11 @@ INGEST_DEPLOYMENT = "ingest-source/ingest-source"
 # A source run that has not finished in an hour is reported as failed; the run goes on alone.
 WAIT_SECONDS = 3600
 MAX_CONFLICTS_SHOWN = 50
+# Child runs created at once: enough to overlap the API round trips, few enough for a server
+# on SQLite.
+CREATE_AT_ONCE = 4
+CREATE_TRIES = 3
+CREATE_PAUSE = 5.0
 REPORT_KEYS = ("source", "discovered", "failed", "health")
 
 
@@ -57,21 +62,47 @@ def ingest_on_workers(config_path: str | None, source_ids: list[str], logger) ->
 async def _fan_out(config_path: str | None, source_ids: list[str]) -> list[dict]:
     from prefect.client.orchestration import get_client
     from prefect.deployments.flow_runs import arun_deployment
+    from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
     from prefect.flow_runs import wait_for_flow_run
     from prefect.runtime import flow_run
 
     parent = flow_run.id
-    runs = []
-    for source_id in source_ids:
-        # The key makes a retried monitor find the runs it already started instead of new ones.
-        runs.append(await arun_deployment(
-            INGEST_DEPLOYMENT, parameters={"source_id": source_id, "config_path": config_path},
-            timeout=0, idempotency_key=f"{parent}:{source_id}", tags=[f"source:{source_id}"]))
-    finished = await asyncio.gather(*(wait_for_flow_run(r.id, timeout=WAIT_SECONDS) for r in runs),
-                                    return_exceptions=True)
+    requests = asyncio.Semaphore(CREATE_AT_ONCE)
+
+    async def start(source_id: str):
+        for attempt in range(1, CREATE_TRIES + 1):
+            try:
+                async with requests:
+                    # The key makes a retried monitor (or a retried creation) find the run it
+                    # already started instead of a new one.
+                    return await arun_deployment(
+                        INGEST_DEPLOYMENT, timeout=0, idempotency_key=f"{parent}:{source_id}",
+                        parameters={"source_id": source_id, "config_path": config_path},
+                        tags=[f"source:{source_id}"])
+            except PrefectHTTPStatusError as exc:
+                # A server on SQLite answers 503 while its database is locked, past the
+                # client's own retries when workers are busy writing too.
+                if exc.response.status_code != 503 or attempt == CREATE_TRIES:
+                    raise
+            await asyncio.sleep(CREATE_PAUSE * attempt)
+
+    async def finish(run):
+        if isinstance(run, BaseException):  # never created: reported as a failed source
+            return run
+        return await wait_for_flow_run(run.id, timeout=WAIT_SECONDS)
+
+    # Each creation is several API calls: one after the other, the last source of 20 waited
+    # for all the others before a worker could take it.
+    started = await asyncio.gather(*(start(source_id) for source_id in source_ids),
+                                   return_exceptions=True)
+    for outcome in started:
+        if isinstance(outcome, ObjectNotFound):  # no such deployment: the caller falls back
+            raise outcome
+    finished = await asyncio.gather(*(finish(run) for run in started), return_exceptions=True)
     async with get_client() as client:
-        return [await _report_of(client, source_id, run)
-                for source_id, run in zip(source_ids, finished, strict=True)]
+        return list(await asyncio.gather(*(
+            _report_of(client, source_id, run)
+            for source_id, run in zip(source_ids, finished, strict=True))))
 
 
 async def _report_of(client, source_id: str, run) -> dict:

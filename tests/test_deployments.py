@@ -60,3 +60,27 @@ def test_serve_builds_the_same_deployments_and_schedules():
     [deliver] = built["deliver-alerts"].schedules
     assert deliver.schedule.interval.total_seconds() == 300
     assert not built["backfill"].schedules
+
+
+def test_the_heartbeat_prefect_yaml_sets_is_the_one_the_crash_window_is_built_on():
+    from claimwatch.operations import HEARTBEAT_SECONDS, SILENCE_BEFORE_CRASH, check_silence
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    env = spec["definitions"]["work_pool"]["job_variables"]["env"]
+    assert int(env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"]) == HEARTBEAT_SECONDS
+    check_silence(SILENCE_BEFORE_CRASH)  # the default window passes its own check
+
+
+def test_a_crash_window_that_live_runs_could_not_fill_is_refused_before_any_server_call(tmp_path):
+    import subprocess
+    import sys
+
+    # No server at this address: a refusal that contacted one would fail differently.
+    env = {"PATH": "", "PREFECT_HOME": str(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:9/api",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    for args, problem in ((["--silence", "35"], "--silence: 35 s would crash live runs"),
+                          (["--heartbeat", "5"], "--heartbeat: Prefect sends heartbeats at most")):
+        done = subprocess.run([sys.executable, "-m", "claimwatch.operations",
+                               "install-automation", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and problem in done.stderr, done.stderr

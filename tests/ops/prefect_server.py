@@ -17,6 +17,21 @@ ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
 POOL = "claimwatch"
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+# Prefect's server on SQLite answers 503 while its database is locked; its own client retries.
+BUSY_RETRIES = 10
+
+
+class RetryBusy(httpx.HTTPTransport):
+    """Asks again, a moment later, when the server says it is busy (503)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(BUSY_RETRIES):
+            response = super().handle_request(request)
+            if response.status_code != 503 or attempt == BUSY_RETRIES - 1:
+                return response
+            response.close()
+            time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
 
 
 class PrefectServer:
@@ -34,7 +49,7 @@ class PrefectServer:
                         PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_LOGGING_LEVEL="INFO",
                         **extra_env)
         self.processes: list[subprocess.Popen] = []
-        self.http = httpx.Client(base_url=self.api, timeout=30)
+        self.http = httpx.Client(base_url=self.api, timeout=30, transport=RetryBusy())
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen:
         log = (self.logs / f"{name}.log").open("wb")
@@ -49,8 +64,10 @@ class PrefectServer:
         self.run_cli("work-pool", "create", POOL, "--type", "process")
         self.run_cli("--no-prompt", "deploy", "--all")
         for number in range(1, workers + 1):
-            self._spawn(f"worker-{number}", "worker", "start", "--pool", POOL,
-                        "--name", f"worker-{number}")
+            self.start_worker(f"worker-{number}")
+
+    def start_worker(self, name: str) -> subprocess.Popen:
+        return self._spawn(name, "worker", "start", "--pool", POOL, "--name", name)
 
     def wait_healthy(self, deadline: float) -> None:
         stop = time.monotonic() + deadline
@@ -97,6 +114,19 @@ class PrefectServer:
                 raise TimeoutError(f"runs not finished: {states}\n{self.log('worker-1')}")
             time.sleep(1)
 
+    def flow_run(self, run_id: str) -> dict:
+        return self.http.get(f"/flow_runs/{run_id}").raise_for_status().json()
+
+    def states(self, run_id: str) -> list[dict]:
+        """Every state the run went through, oldest first."""
+        found = self.http.get("/flow_run_states/", params={"flow_run_id": run_id})
+        return sorted(found.raise_for_status().json(), key=lambda s: s["timestamp"])
+
+    def events(self, name: str, resource_id: str) -> list[dict]:
+        body = {"filter": {"event": {"name": [name]}, "resource": {"id": [resource_id]}},
+                "limit": 50}
+        return self.http.post("/events/filter", json=body).raise_for_status().json()["events"]
+
     def artifacts(self, flow_run_id: str) -> list[dict]:
         body = {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}
         return self.http.post("/artifacts/filter", json=body).raise_for_status().json()
@@ -110,6 +140,55 @@ class PrefectServer:
         self.http.close()
         for process in reversed(self.processes):
             _kill(process)
+
+
+def kill_tree(process: subprocess.Popen) -> set[str]:
+    """A machine lost under a worker: the worker and every process it started (flow runs sit in
+    their own sessions) are frozen first, so none sees another die and reports it, then killed.
+    Returns the ids of the flow runs whose processes were killed."""
+    pids = [process.pid, *_descendants(process.pid)]
+    for pid in pids:
+        _signal(pid, signal.SIGSTOP)
+    runs = {run for pid in pids if (run := _flow_run_of(pid))}
+    for pid in pids:
+        _signal(pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    return runs
+
+
+def _signal(pid: int, signal_number: int) -> None:
+    try:
+        os.kill(pid, signal_number)
+    except ProcessLookupError:
+        pass
+
+
+def _flow_run_of(pid: int) -> str | None:
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    for entry in environment:
+        if entry.startswith(b"PREFECT__FLOW_RUN_ID="):
+            return entry.split(b"=", 1)[1].decode()
+    return None
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name may hold spaces or parentheses: fields start after its last ')'.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
 
 
 def _kill(process: subprocess.Popen) -> None:

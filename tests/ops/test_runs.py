@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+import yaml
+from prefect import flow, task
 from prefect.states import Completed, Failed
 
 from claimwatch.config import Source
 from flows import fanout
-from flows.monitor import ingest_task_for, retry_if_transient, summary_markdown
+from flows.monitor import (
+    ingest_task_for,
+    load_flow_config,
+    retry_if_transient,
+    summary_markdown,
+)
 from scrapers.errors import ExtractError, FetchError
 
 
@@ -61,3 +69,30 @@ def test_the_monitor_artifact_links_both_sides_of_each_new_conflict():
     assert row.count("](https://v.example/news/a%20(1%29.html)") == 2
     assert "A / B (vestnik, 2021-03-02)" in row and "(vestnik, ?)" in row
     assert row.count("|") == 5  # the speaker's pipe cannot break the table
+
+
+@pytest.mark.prefect
+def test_a_run_reads_its_configuration_once_and_the_next_run_sees_an_edit(prefect_harness, tmp_path):
+    path = tmp_path / "claimwatch.yaml"
+
+    def write(database: str) -> None:
+        path.write_text(yaml.safe_dump({
+            "database_url": f"sqlite:///{tmp_path / database}",
+            "sources": [{"id": "vestnik", "kind": "rss", "url": "https://v.example/feed"}],
+            "watchlist": [{"id": "iskander", "kind": "weapon", "name": "Iskander",
+                           "aliases": ["Iskander"]}]}), encoding="utf-8")
+
+    @task
+    def database_seen_by_a_task(config_path: str) -> str:
+        return load_flow_config(config_path).database_url
+
+    @flow
+    def reads_twice(config_path: str) -> tuple[str, str]:
+        before = load_flow_config(config_path).database_url
+        write("edited.db")  # an edit while the run goes on does not reach its tasks
+        return before, database_seen_by_a_task(config_path)
+
+    write("first.db")
+    assert reads_twice(str(path)) == (f"sqlite:///{tmp_path / 'first.db'}",) * 2
+    assert reads_twice(str(path))[0] == f"sqlite:///{tmp_path / 'edited.db'}"
+    assert load_flow_config(str(path)).database_url.endswith("edited.db")  # outside a run: afresh

@@ -12,10 +12,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import TypeAdapter
 from sqlalchemy import create_engine, text
 
 from claimwatch.config import bundled_demo_config
@@ -156,6 +158,10 @@ def test_the_crash_automation_is_installed_on_the_server(server):
     found = server.http.post("/automations/filter", json={}).raise_for_status().json()
     [automation] = [a for a in found if a["name"] == "claimwatch: crash silent flow runs"]
     assert automation["trigger"]["posture"] == "Proactive"
+    assert automation["trigger"]["after"] == ["prefect.flow-run.heartbeat"]
+    # The documented default: three missed heartbeats of prefect.yaml's 30 s.
+    assert TypeAdapter(timedelta).validate_python(automation["trigger"]["within"]) == \
+        timedelta(seconds=90)
     assert automation["actions"][0]["state"] == "CRASHED"
 
 
