@@ -132,13 +132,15 @@ def add_recorded_state(results: list[SourceCheck], database_url: str) -> None:
 
     from storage import repository
     from storage.db import engine_for
+    from storage.errors import DatabaseUnavailable
 
     if _missing_sqlite_file(database_url):
         return  # never ran: checking must not create a database
     try:
         with Session(engine_for(database_url)) as session:
             states = repository.source_states(session=session, source_ids=[r.source for r in results])
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:
+        # What the runs recorded is extra: checking the sources goes on without it.
         for result in results:
             result.last_run = {"unknown": f"database not readable: {type(exc).__name__}"}
         return

@@ -25,9 +25,11 @@ HEARTBEAT = "prefect.flow-run.heartbeat"
 ARTICLE = (b"<html lang='en'><head><title>Convoy reaches the valley</title>"
            b"<meta property='article:published_time' content='2024-03-02T08:00:00+00:00'></head>"
            b"<body><article><h1>Convoy reaches the valley</h1>"
-           + b"".join(b"<p>The council said the convoy reached the valley after the bridge was "
-                      b"repaired, and officials promised the schools would reopen soon.</p>"
-                      for _ in range(6))
+           # Distinct paragraphs: the extractor drops repeated ones, and a page under 250
+           # characters of text would not count as an article.
+           + b"".join(b"<p>On day %d the council said the convoy had moved further up the valley "
+                      b"after the bridge was repaired, and officials promised the schools would "
+                      b"reopen soon.</p>" % day for day in range(1, 7))
            + b"</article></body></html>")
 
 
