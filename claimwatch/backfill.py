@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from claimwatch import processes
 from claimwatch.config import Source
 from claimwatch.ingest import client_for, ingest_items
 from scrapers import discoverer, fetch
@@ -157,6 +158,10 @@ async def _ingest_day(client, source: Source, engine: Engine, day: date,
 
 async def _ingest_days(source: Source, engine: Engine, todo: list[date],
                        items: dict[date, list[Item]] | None, backoff: float) -> list:
+    # A history has a few articles a day: no single day is worth starting the worker pool, a
+    # chunk of days is. Started here, every day's extraction uses it.
+    known = sum(len(v) for v in items.values()) if items is not None else None
+    processes.pool_for(known if known is not None else processes.MIN_ITEMS_FOR_POOL * (len(todo) > 1))
     # One client for all the days: the host's politeness limits hold across them.
     async with client_for(source) as client:
         return await asyncio.gather(

@@ -116,3 +116,23 @@ def test_a_page_that_extracts_forever_costs_only_itself(tmp_path, pool_size, mon
     assert any("slow.html: extraction took longer than 1 s" in e for e in report.errors)
     # The limit was enforced inside the worker: the pool lives on, nothing had to be killed.
     assert all(p.is_alive() for p in processes._pool._processes.values())
+
+
+def test_a_backfill_of_a_few_articles_a_day_still_extracts_on_every_core(tmp_path, pool_size):
+    from claimwatch import backfill
+
+    # 200 articles over 10 outlets: each outlet publishes a few a day, over several days.
+    site = generate(tmp_path / "site", 200, 10, seed=3)
+    pool_size(2)
+    with SampleSite(root=tmp_path / "site", port=0) as server:
+        config = Config.model_validate(config_for(site, server.base,
+                                                  f"sqlite:///{tmp_path / 'b.db'}"))
+        engine = engine_for(config.database_url)
+        source = config.sources[0]
+        history = asyncio.run(backfill.discover_history(source))
+        days = sorted(history)
+        assert len(days) >= 2
+        assert all(len(v) < processes.MIN_ITEMS_FOR_POOL for v in history.values())
+        results = backfill.run_days(source, engine, days, items=history)
+    assert processes._pool is not None, "a chunk of days is worth the pool, though no day is"
+    assert sum(r["outcomes"].get("stored", 0) for r in results) == 20
