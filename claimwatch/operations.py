@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -74,10 +75,26 @@ def build_deployments(specs: list[dict]) -> list:
         for spec in specs]
 
 
+def worker_environment(prefect_file: Path) -> dict[str, str]:
+    """The environment prefect.yaml gives flow runs on workers (the pools' job variables)."""
+    spec = yaml.safe_load(prefect_file.read_text(encoding="utf-8")) or {}
+    env: dict[str, str] = {}
+    pools = [d.get("work_pool") or {} for d in spec.get("deployments") or []]
+    for pool in pools:
+        for key, value in ((pool.get("job_variables") or {}).get("env") or {}).items():
+            env.setdefault(str(key), str(value))
+    return env
+
+
 def serve_deployments(prefect_file: Path) -> None:
     """Run every deployment of `prefect_file` on its schedule in this process, without a worker."""
     from prefect import serve
 
+    # Served runs get what a worker would give them, heartbeats first: without them the crash
+    # automation could never tell a served run whose process died from a live one. What the
+    # operator set in the environment wins.
+    for key, value in worker_environment(prefect_file).items():
+        os.environ.setdefault(key, value)
     serve(*build_deployments(load_deployment_specs(prefect_file)))
 
 

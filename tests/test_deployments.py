@@ -84,3 +84,11 @@ def test_a_crash_window_that_live_runs_could_not_fill_is_refused_before_any_serv
                                "install-automation", *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and problem in done.stderr, done.stderr
+
+
+def test_served_runs_get_the_workers_environment_with_heartbeats():
+    from claimwatch.operations import HEARTBEAT_SECONDS, worker_environment
+
+    env = worker_environment(ROOT / "prefect.yaml")
+    # Without heartbeats the crash automation cannot tell a served run that died from a live one.
+    assert env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == str(HEARTBEAT_SECONDS)
