@@ -49,10 +49,11 @@ def config(url: str, recipients: list[dict] | None = None, smtp_port: int = 25) 
             {"email": "air@x.org", "watch": ["s-300"]}]}})
 
 
-def publish(url: str, path: str, text: str, day: int, source: str = "wire") -> None:
+def publish(url: str, path: str, text: str, day: int, source: str = "wire",
+            origin: str = "monitor") -> None:
     with Session(engine_for(url)) as session:
         repository.store_article(session=session, source_id=source, url=f"http://n.org/{path}",
-                                 title=path, language="en", text=text,
+                                 title=path, language="en", text=text, origin=origin,
                                  published_at=datetime(2022, 10, day, tzinfo=timezone.utc))
 
 
@@ -151,20 +152,12 @@ def test_dismissed_conflict_stays_in_exports_and_is_not_raised_again(database_ur
 
 def test_history_is_decided_per_article_whichever_run_analyses_it(database_url):
     cfg = config(database_url, [{"email": "now@x.org", "mode": "immediate"}])
-    with Session(engine_for(database_url)) as session:
-        repository.store_article(
-            session=session, source_id="wire", url="http://n.org/old", title="old",
-            language="en", origin="backfill",
-            text="Kirby said that Iran supplied Shahed drones to Russia.",
-            published_at=datetime(2022, 10, 1, tzinfo=timezone.utc))
+    publish(database_url, "old", "Kirby said that Iran supplied Shahed drones to Russia.", 1,
+            origin="backfill")
     publish(database_url, "b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)
     publish(database_url, "c", "Ihnat said that Iran supplied Shahed drones to Russia.", 3)
-    with Session(engine_for(database_url)) as session:
-        repository.store_article(
-            session=session, source_id="wire", url="http://n.org/old2", title="old2",
-            language="en", origin="backfill",
-            text="Kirby said again that Iran never supplied Shahed drones to Russia.",
-            published_at=datetime(2022, 10, 4, tzinfo=timezone.utc))
+    publish(database_url, "old2", "Kirby said again that Iran never supplied Shahed drones to "
+            "Russia.", 4, origin="backfill")
     analyse_all_pending(cfg, engine_for(database_url))  # one pass over both kinds
     with Session(engine_for(database_url)) as session:
         alerts = session.exec(select(Alert, Conflict).join(
@@ -274,11 +267,7 @@ def test_historical_setting_digests_or_only_records_backfilled_conflicts(databas
     cfg.alerts.smtp.host, cfg.alerts.smtp.port = "127.0.0.1", mail_capture.port
     for name, text, day in (("old-a", "Kirby said that Iran supplied Shahed drones to Russia.", 1),
                             ("old-b", "Kanaani denied that Iran supplied Shahed drones to Russia.", 2)):
-        with Session(engine_for(database_url)) as session:
-            repository.store_article(
-                session=session, source_id="wire", url=f"http://n.org/{name}", title=name,
-                language="en", origin="backfill", text=text,
-                published_at=datetime(2022, 10, day, tzinfo=timezone.utc))
+        publish(database_url, name, text, day, origin="backfill")
     publish(database_url, "live", "Ihnat denied that Iran supplied Shahed drones to Russia.", 3)
     report = analyse_all_pending(cfg, engine_for(database_url))
     # Recorded and exported the same under both settings: history's conflict and the live one.
