@@ -56,12 +56,13 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
                  if a.id not in skip][:batch_size]
     if not batch:  # most passes: nothing new, so no detector (its lexicons take ~0.2 s) either
         return report, failed
-    detector = detector_for(config.watchlist)
+    key = watchlist_key(config.watchlist)  # one serialisation of the watchlist per batch
+    detector = detector_for(config.watchlist, key)
     with timed("detect"):
-        detections = detect_in_pool(config, batch)
+        detections = detect_in_pool(config.watchlist, key, batch)
     for article in batch:
         try:
-            if article.id in detections and isinstance(detections[article.id], str):
+            if isinstance(detections.get(article.id), str):
                 raise RuntimeError(f"detection failed: {detections[article.id]}")
             with Session(engine) as session:
                 analyse_article(session=session, article=article, detector=detector,
@@ -77,7 +78,8 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
     return report, failed
 
 
-def detect_in_pool(config: Config, batch: list[Article]) -> dict[int, Detection | str]:
+def detect_in_pool(watchlist: list, key: str, batch: list[Article]
+                   ) -> dict[int, Detection | str]:
     """Detection for a batch spread over the process pool: the CPU part of analysis.
 
     Empty when the batch is too small to be worth it (analysis then detects inline). A
@@ -85,8 +87,7 @@ def detect_in_pool(config: Config, batch: list[Article]) -> dict[int, Detection 
     pool = processes.pool_for(len(batch))
     if pool is None:
         return {}
-    watchlist = list(config.watchlist)
-    key = watchlist_key(watchlist)
+    watchlist = list(watchlist)
     items = [(a.id, a.text, a.published_at.date() if a.published_at else None) for a in batch]
     step = max(1, -(-len(items) // (processes.size() * 2)))
     chunks = [items[i:i + step] for i in range(0, len(items), step)]
