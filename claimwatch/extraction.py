@@ -7,12 +7,12 @@ inputs runs in a process pool over every core, results in input order.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from claimwatch import processes
 from scrapers import ScraperError, extract_article, fetch, make_client
 from scrapers.compression import InflatesTooFar, inflate_gzip
 from scrapers.http import MAX_BYTES
@@ -88,8 +88,7 @@ def extract_inputs(sources: list[str], *, workers: int | None = None) -> list[di
         return [_extract_task(t) for t in tasks]
     # Not a plain fork: the caller may hold threads (servers, loggers) a fork would copy
     # mid-lock. A fork server imported once forks workers that need not import again.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scrapers.extract"])
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                             mp_context=processes.forkserver_context()) as pool:
         return list(pool.map(_extract_task, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
 

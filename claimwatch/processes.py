@@ -83,6 +83,16 @@ def size() -> int:
     return _configured if _configured is not None else available_cores()
 
 
+def forkserver_context():
+    """The one fork server of this process, with the extraction and detection code imported.
+
+    Every pool of this process (the shared one, `claimwatch extract`'s) forks from it; its
+    preload list is read once, when it starts, so it is set in this one place."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 def pool_for(items: int) -> ProcessPoolExecutor | None:
     """The shared pool when `items` pieces of work are worth spreading, else None (run inline).
 
@@ -94,9 +104,7 @@ def pool_for(items: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             if items < MIN_ITEMS_FOR_POOL:
                 return None
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPoolExecutor(max_workers=size(), mp_context=context,
+            _pool = ProcessPoolExecutor(max_workers=size(), mp_context=forkserver_context(),
                                         initializer=_mark_worker)
             log.debug("started %d worker processes", size())
         return _pool
