@@ -88,7 +88,9 @@ def extract_inputs(sources: list[str], *, workers: int | None = None) -> list[di
         return [_extract_task(t) for t in tasks]
     # Not a plain fork: the caller may hold threads (servers, loggers) a fork would copy
     # mid-lock. A fork server imported once forks workers that need not import again.
+    initializer, initargs = processes.worker_initializer()
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
-                             mp_context=processes.forkserver_context()) as pool:
+                             mp_context=processes.forkserver_context(),
+                             initializer=initializer, initargs=initargs) as pool:
         return list(pool.map(_extract_task, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
 

@@ -58,9 +58,37 @@ def run_limited(job, seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _mark_worker() -> None:
+def _start_worker(lifeline) -> None:
+    """A worker's set-up: mark it as one, and have it exit when the process that started it dies.
+
+    A parent killed with SIGKILL cannot shut its pool down, and its workers would wait for work
+    forever (each holds the work queue open itself), keeping the fork server alive with them.
+    Only the parent holds the write end of `lifeline`: when it dies, the read end sees EOF."""
     global _in_worker
     _in_worker = True
+
+    def exit_with_parent() -> None:
+        try:
+            lifeline.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=exit_with_parent, name="lifeline", daemon=True).start()
+
+
+_lifeline_reader = None
+_lifeline_writer = None
+
+
+def worker_initializer() -> tuple:
+    """(initializer, initargs) for any pool of this process: workers that die with it."""
+    global _lifeline_reader, _lifeline_writer
+    if _lifeline_writer is None:
+        # Both ends stay open here for the process's life: the reader is handed to each new
+        # worker, the writer is never written, only held.
+        _lifeline_reader, _lifeline_writer = multiprocessing.Pipe(duplex=False)
+    return _start_worker, (_lifeline_reader,)
 
 
 def available_cores() -> int:
@@ -104,8 +132,9 @@ def pool_for(items: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             if items < MIN_ITEMS_FOR_POOL:
                 return None
+            initializer, initargs = worker_initializer()
             _pool = ProcessPoolExecutor(max_workers=size(), mp_context=forkserver_context(),
-                                        initializer=_mark_worker)
+                                        initializer=initializer, initargs=initargs)
             log.debug("started %d worker processes", size())
         return _pool
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -136,3 +140,40 @@ def test_a_backfill_of_a_few_articles_a_day_still_extracts_on_every_core(tmp_pat
         results = backfill.run_days(source, engine, days, items=history)
     assert processes._pool is not None, "a chunk of days is worth the pool, though no day is"
     assert sum(r["outcomes"].get("stored", 0) for r in results) == 20
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_and_fork_server_go_when_their_process_is_killed(tmp_path):
+    # A monitor killed with SIGKILL cannot shut its pool down; left alone, its workers and the
+    # fork server would each keep ~100 MB until the machine restarts.
+    script = (
+        "import os, sys, time\n"
+        "from claimwatch import processes\n"
+        "processes.configure(2)\n"
+        "pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)\n"
+        "list(pool.map(time.sleep, [0.3, 0.3]))  # workers start as work arrives: 2 at once\n"
+        "workers = {pool.submit(os.getppid).result()} | set(pool._processes)\n"
+        "print(' '.join(map(str, sorted(workers))), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 3 and all(_alive(p) for p in pids)  # the fork server and 2 workers
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in pids if _alive(p)]
+    finally:
+        parent.kill()
+        parent.stdout.close()
