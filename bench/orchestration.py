@@ -123,8 +123,8 @@ def timed_monitor(config: Path, api_url: str | None) -> float:
     env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
     if api_url:
         env["PREFECT_API_URL"] = api_url
-    code = ("import sys, time; from prefect import flow; import flows.monitor as m; "
-            "t = time.perf_counter(); m.monitor(config_path=sys.argv[1]); "
+    code = ("import asyncio, sys, time; import flows.monitor as m; "
+            "t = time.perf_counter(); asyncio.run(m.monitor(config_path=sys.argv[1])); "
             "print(time.perf_counter() - t)")
     done = subprocess.run([sys.executable, "-c", code, str(config)], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -109,7 +110,7 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
     _prefect_defaults()
     from flows.monitor import monitor, summary_markdown
 
-    summary = monitor(config_path=str(path.resolve()), sources=source or None)
+    summary = asyncio.run(monitor(config_path=str(path.resolve()), sources=source or None))
     console.print(summary_markdown(summary), markup=False, highlight=False)
     failures = [f"source {r['source']}: {r['failed']}" for r in summary["sources"] if r["failed"]]
     failures += summary["delivery"]["failures"]

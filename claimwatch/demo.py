@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def run_demo(console: Console, workdir: Path | None = None) -> dict:
         console.print(f"Sample news site on {site.base}, mail capture on 127.0.0.1:"
                       f"{capture.port}; running the monitor flow…")
         before = len(list(mail_dir.glob("*.eml")))
-        summary = monitor(config_path=str(config_path))
+        summary = asyncio.run(monitor(config_path=str(config_path)))
         after = sorted(mail_dir.glob("*.eml"))
     summary["new_mail"] = [str(p) for p in after[before:]]
     summary["config_path"] = str(config_path)

@@ -47,12 +47,13 @@ def report_from_row(row: dict) -> dict:
             "health": row.get("health") or None}
 
 
-def ingest_on_workers(config_path: str | None, source_ids: list[str], logger) -> list[dict] | None:
+async def ingest_on_workers(config_path: str | None, source_ids: list[str],
+                            logger) -> list[dict] | None:
     """One `ingest-source` flow run per source, waited for; None when that deployment is missing."""
     from prefect.exceptions import ObjectNotFound
 
     try:
-        return asyncio.run(_fan_out(config_path, source_ids))
+        return await _fan_out(config_path, source_ids)
     except ObjectNotFound:
         logger.warning("deployment %s not found: sources are ingested in this process",
                        INGEST_DEPLOYMENT)

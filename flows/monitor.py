@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import acreate_table_artifact, create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import AsyncClientContext
 from prefect.runtime import deployment, flow_run
@@ -141,19 +141,16 @@ def failed_report(source_id: str, error: str) -> dict:
             "failed": error, "health": None}
 
 
-def ingest_in_process(config_path: str | None, chosen: list[Source]) -> list[dict]:
+async def ingest_in_process(config_path: str | None, chosen: list[Source]) -> list[dict]:
     """Every source as a task of this run, all on one event loop."""
     logger = get_run_logger()
-
-    async def every_source() -> list:
-        # One Prefect client for all the tasks on this loop; without it each task run opens its
-        # own (a TLS context and a connection each: ~20 ms a source).
-        async with AsyncClientContext.get_or_create():
-            return await asyncio.gather(*(ingest_task_for(s)(config_path, s.id) for s in chosen),
+    # One Prefect client for all the tasks on this loop; without it each task run opens its
+    # own (a TLS context and a connection each: ~20 ms a source).
+    async with AsyncClientContext.get_or_create():
+        outcomes = await asyncio.gather(*(ingest_task_for(s)(config_path, s.id) for s in chosen),
                                         return_exceptions=True)
-
     reports = []
-    for source, outcome in zip(chosen, asyncio.run(every_source()), strict=True):
+    for source, outcome in zip(chosen, outcomes, strict=True):
         if isinstance(outcome, BaseException):  # one failed source is reported; the others go on
             logger.error("source %s failed: %s", source.id, outcome)
             outcome = failed_report(source.id, str(outcome))
@@ -161,8 +158,11 @@ def ingest_in_process(config_path: str | None, chosen: list[Source]) -> list[dic
     return reports
 
 
+# Async although analysis and delivery are sync tasks: Prefect's sync engine ends every run by
+# joining the heartbeat thread, which sleeps in whole seconds (up to a second per pass); the
+# async engine lets that daemon thread go.
 @flow(name="monitor", flow_run_name=monitor_run_name)
-def monitor(config_path: str | None = None, sources: list[str] | None = None) -> dict:
+async def monitor(config_path: str | None = None, sources: list[str] | None = None) -> dict:
     """One monitoring pass: new items of every enabled (or named) source, conflicts, alerts.
 
     Run as a deployment, each source is ingested by its own `ingest-source` flow run, so
@@ -180,15 +180,16 @@ def monitor(config_path: str | None = None, sources: list[str] | None = None) ->
     chosen = [s for s in config.sources if (s.id in sources if sources else s.enabled)]
     reports = None
     if deployment.id is not None and chosen:
-        reports = fanout.ingest_on_workers(config_path, [s.id for s in chosen], logger)
+        reports = await fanout.ingest_on_workers(config_path, [s.id for s in chosen], logger)
     if reports is None:
-        reports = ingest_in_process(config_path, chosen)
+        reports = await ingest_in_process(config_path, chosen)
     analysis = analyse_in_batches(config_path)
     delivery = deliver_task(config_path)
     summary = {"sources": reports, "analysis": analysis, "delivery": delivery,
                "conflicts": fanout.new_conflicts(engine, since=started)}
-    create_markdown_artifact(key="monitor-summary", markdown=summary_markdown(summary),
-                             description="Per-source outcomes, new conflicts and alerts of this run")
+    await acreate_markdown_artifact(
+        key="monitor-summary", markdown=summary_markdown(summary),
+        description="Per-source outcomes, new conflicts and alerts of this run")
     return summary
 
 
