@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -34,15 +34,21 @@ from storage.db import engine_for
 
 class TreeMemory:
     """Peak resident memory of this process and all its descendants (the worker pool) summed,
-    sampled every 100 ms; processes in `exclude` (the site server) are not ours to count."""
+    sampled every 100 ms; processes in `exclude` (the site server) are not ours to count.
+
+    It also keeps the CPU time each process has used (last sample of each), so a run can say
+    where the cores went: this process, its workers, the site server."""
 
     def __init__(self, exclude: set[int] = frozenset()):
         self.exclude = set(exclude)
         self.peak_mb = 0.0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def __enter__(self) -> TreeMemory:
+        # CPU used before the run (generating the replica) is not the run's.
+        self.before = {pid: _cpu_seconds(pid) or 0.0 for pid in [os.getpid(), *self.exclude]}
         self._thread.start()
         return self
 
@@ -52,7 +58,25 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak_mb = max(self.peak_mb, sum(_rss_kb(p) for p in self._tree()) / 1024)
+            tree = self._tree()
+            self.peak_mb = max(self.peak_mb, sum(_rss_kb(p) for p in tree) / 1024)
+            for pid in [*tree, *self.exclude]:
+                if (used := _cpu_seconds(pid)) is not None:
+                    self.cpu[pid] = used
+
+    def cpu_split(self) -> dict[str, float]:
+        """CPU seconds used so far by this process, its descendants, and the excluded ones."""
+        main = os.getpid()
+        split = {"pipeline process": self.cpu.get(main, 0.0), "worker processes": 0.0,
+                 "site server": 0.0}
+        split["pipeline process"] -= self.before.get(main, 0.0)
+        for pid, used in self.cpu.items():
+            used -= self.before.get(pid, 0.0)
+            if pid in self.exclude:
+                split["site server"] += used
+            elif pid != main:
+                split["worker processes"] += used
+        return split
 
     def _tree(self) -> list[int]:
         parents: dict[int, list[int]] = {}
@@ -73,6 +97,14 @@ class TreeMemory:
         return tree
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -83,21 +115,22 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def backfill_source(source, engine, since: date, until: date) -> list[dict]:
+async def backfill_source(source, engine, since: date, until: date) -> list[dict]:
     """What a `backfill` flow run does for one source, without Prefect (its cost is measured
     by bench.orchestration): plan, discover the history, ingest chunks of days."""
     todo = backfill.plan_backfill(engine, source, since, until)
-    history = asyncio.run(backfill.discover_history(source))
+    history = await backfill.discover_history(source)
     results = []
     for first in range(0, len(todo), backfill.DAYS_PER_TASK):
         some = todo[first:first + backfill.DAYS_PER_TASK]
-        results += backfill.run_days(source, engine, some, items={d: history.get(d, []) for d in some})
+        results += await backfill.ingest_days(source, engine, some,
+                                              items={d: history.get(d, []) for d in some})
     return results
 
 
 def one_pass(config: Config, history: tuple[date, date] | None = None) -> dict[str, float]:
     """A monitor pass over every source, or with `history` a backfill of every source over
-    that range (sources side by side, as on several workers)."""
+    that range (sources side by side on one event loop)."""
     engine = engine_for(config.database_url)
     stage_times.take()
     stages: dict[str, float] = {}
@@ -106,12 +139,15 @@ def one_pass(config: Config, history: tuple[date, date] | None = None) -> dict[s
     async def ingest_all() -> list:
         return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
 
+    async def backfill_all() -> list:
+        return await asyncio.gather(*(backfill_source(s, engine, *history) for s in config.sources))
+
     if history is None:
         reports = [r.as_dict() for r in asyncio.run(ingest_all())]
     else:
-        with ThreadPoolExecutor(len(config.sources)) as threads:
-            days = threads.map(lambda s: backfill_source(s, engine, *history), config.sources)
-            reports = [day for source_days in days for day in source_days]
+        # Every outlet's backfill side by side on one event loop, as the monitor runs its
+        # sources: each outlet keeps its own client and politeness.
+        reports = [day for source_days in asyncio.run(backfill_all()) for day in source_days]
     stages["ingestion"] = time.perf_counter() - started
     mark = time.perf_counter()
     analysis = analyse_all_pending(config, engine)
@@ -133,19 +169,35 @@ def one_pass(config: Config, history: tuple[date, date] | None = None) -> dict[s
     return stages
 
 
-def _extract_file(path: str, fast: bool) -> int:
+# The extractor alone, three ways: trafilatura as claimwatch calls it (no fallback extractors,
+# no reader comments), trafilatura's defaults, and claimwatch's whole extract_article (main
+# text plus title, date, author, language and canonical URL).
+EXTRACTORS = {
+    "trafilatura.extract(fast=True, include_comments=False), as claimwatch calls it":
+        ("trafilatura", {"fast": True, "include_comments": False}),
+    "trafilatura.extract, defaults": ("trafilatura", {}),
+    "claimwatch's extract_article": ("claimwatch", {}),
+}
+
+
+def _extract_file(path: str, extractor: str, options: dict) -> int:
+    html = Path(path).read_text(encoding="utf-8")
+    if extractor == "claimwatch":
+        from scrapers.extract import extract_article
+
+        return len(extract_article(html, Path(path).as_uri()).text)
     import trafilatura
 
-    return len(trafilatura.extract(Path(path).read_text(encoding="utf-8"), fast=fast) or "")
+    return len(trafilatura.extract(html, **options) or "")
 
 
-def extractor_alone(site: Path, workers: int, limit: int, fast: bool) -> float:
-    """Pages per second of bare trafilatura over the replica's pages, `workers` processes;
-    `fast` is the setting claimwatch extracts with (no fallback extractors)."""
+def extractor_alone(site: Path, workers: int, limit: int, extractor: str, options: dict) -> float:
+    """Pages per second of the extractor alone over the replica's pages, `workers` processes."""
     pages = sorted(str(p) for p in site.glob("outlet*/a/*.html"))[:limit]
     started = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_extract_file, pages, [fast] * len(pages), chunksize=16))
+        list(pool.map(_extract_file, pages, [extractor] * len(pages), [options] * len(pages),
+                      chunksize=16))
     return len(pages) / (time.perf_counter() - started)
 
 
@@ -187,12 +239,17 @@ def main() -> None:
         for outlet, items in site["entries"].items():
             write_indexes(site_root / outlet, outlet, [i for i in items if i[0] % 100])
         database = args.database or f"sqlite:///{folder / 'bench.db'}"
+        cores = os.cpu_count() or 1
         with served(folder / "site") as (base, server_pid), \
                 TreeMemory(exclude={server_pid}) as memory:
             config = Config.model_validate(config_for(site, base, database))
             published = [when for items in site["entries"].values() for _, when, _ in items]
             first = one_pass(config, history=(min(published).date(), max(published).date()))
             show("full backfill", first)
+            used = memory.cpu_split()
+            print(f"CPU during the backfill, of {cores * first['total']:.0f} core-seconds on "
+                  f"{cores} cores: "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in used.items()))
             for outlet, items in site["entries"].items():
                 write_indexes(site_root / outlet, outlet, items)
             show("incremental pass, 1% new", one_pass(config))
@@ -201,9 +258,9 @@ def main() -> None:
         print(f"peak RSS, claimwatch and its worker processes together: {memory.peak_mb:.0f} MB")
         end_to_end = first["stored"] / first["total"]
         ingestion = first["stored"] / first["ingestion"]
-        for fast, name in ((True, "as claimwatch runs it (fast=True)"), (False, "defaults")):
-            alone = extractor_alone(folder / "site", 2, args.extractor_pages, fast)
-            print(f"trafilatura.extract alone, {name}, 2 processes: {alone:.1f} pages/s; "
+        for name, (extractor, options) in EXTRACTORS.items():
+            alone = extractor_alone(folder / "site", cores, args.extractor_pages, extractor, options)
+            print(f"{name} alone, {cores} processes: {alone:.1f} pages/s; "
                   f"end to end {end_to_end:.1f} articles/s = {end_to_end / alone:.2f}x, "
                   f"ingestion alone {ingestion:.1f} articles/s = {ingestion / alone:.2f}x")
     finally:

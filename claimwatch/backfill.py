@@ -173,11 +173,18 @@ def run_days(source: Source, engine: Engine, todo: list[date], *,
              items: dict[date, list[Item]] | None = None, backoff: float = 1.0) -> list[dict]:
     """Ingest several days at once, each checkpointed on its own; days already done are skipped
     (so a retried task redoes only what failed). Raises DaysFailed if any day failed."""
+    return asyncio.run(ingest_days(source, engine, todo, items=items, backoff=backoff))
+
+
+async def ingest_days(source: Source, engine: Engine, todo: list[date], *,
+                      items: dict[date, list[Item]] | None = None, backoff: float = 1.0
+                      ) -> list[dict]:
+    """`run_days` on the caller's event loop: several sources' days can share one loop."""
     with Session(engine) as session:
         done = checkpoints.done_days(session=session, source_id=source.id, since=min(todo),
                                      until=max(todo)) if todo else set()
     todo = [d for d in todo if d not in done]
-    outcomes = asyncio.run(_ingest_days(source, engine, todo, items, backoff)) if todo else []
+    outcomes = await _ingest_days(source, engine, todo, items, backoff) if todo else []
     results, failures = [], []
     for day, outcome in zip(todo, outcomes, strict=True):
         if isinstance(outcome, BaseException):
