@@ -179,10 +179,10 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                     detector: Detector, recipients: list[Recipient], report: AnalysisReport,
                     historical: bool, speaker_id: str | None) -> None:
     seen_voices: set[tuple[int, str, str]] = set()
-    for claim, statement, other_article in repository.claims_on(
+    for claim, statement, other_source in repository.claims_on(
             session=session, proposition=frame.proposition, exclude_article=article.id):
-        old = _record(claim, statement, other_article, detector.entities)
-        voice = (other_article.id, old.speaker_key, old.polarity)
+        old = _record(claim, statement, other_source, detector.entities)
+        voice = (statement.article_id, old.speaker_key, old.polarity)
         if voice in seen_voices:
             continue
         seen_voices.add(voice)
@@ -211,13 +211,13 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
             report.alerts += 1
 
 
-def _record(claim: Claim, statement: Statement, article: Article,
+def _record(claim: Claim, statement: Statement, source_id: str,
             entities: dict[str, Entity]) -> ClaimRecord:
     return ClaimRecord(
         statement_id=statement.id, speaker_key=statement.speaker_id or statement.speaker_name,
         speaker_name=statement.speaker_name,
         institution=_institution(statement.speaker_id, entities),
         proposition=claim.proposition, polarity=claim.polarity, quantity=claim.quantity,
-        place=claim.place, said_on=statement.said_on, source=article.source_id,
+        place=claim.place, said_on=statement.said_on, source=source_id,
         place_id=claim.place_id, place_scope=claim.place_scope, time=claim.time,
         time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope)

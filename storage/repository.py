@@ -172,10 +172,12 @@ def add_claim(*, session: Session, statement_id: int, frame) -> int:
 
 
 def claims_on(*, session: Session, proposition: str, exclude_article: int) -> list[tuple]:
-    """Recorded (claim, statement, article) rows on a proposition, via the proposition index.
+    """Recorded (claim, statement, source id) rows on a proposition, via the proposition index.
 
-    Republished statements and copied articles are left out: their originals stand for them."""
-    query = (select(Claim, Statement, Article)
+    Republished statements and copied articles are left out: their originals stand for them.
+    Only the article's source is read: loading the article would read its whole text back,
+    once for every earlier voice on the proposition."""
+    query = (select(Claim, Statement, Article.source_id)
              .join(Statement, Claim.statement_id == Statement.id)
              .join(Article, Statement.article_id == Article.id)
              .where(Claim.proposition == proposition, Statement.article_id != exclude_article,
