@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -22,6 +23,31 @@ def text_fingerprint(text: str) -> str:
     """sha256 of the text with case and whitespace folded: equal for a republished copy."""
     folded = re.sub(r"\s+", " ", text.casefold()).strip()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+# Statements run once per article are built once (building one costs more than running it),
+# on the table rather than the model: the ORM's per-statement bookkeeping is not needed here.
+_articles = Article.__table__.c
+_ANALYSED_COPY_OF = (
+    select(_articles.id).where(_articles.fingerprint == bindparam("fingerprint"),
+                               _articles.id != bindparam("article_id"),
+                               _articles.duplicate_of.is_(None), _articles.detected_at.is_not(None))
+    .order_by(_articles.id).limit(1))
+# UPDATE statements, not ORM loads: loading an article reads its whole text back.
+_MARK_DUPLICATE = (update(Article.__table__).where(_articles.id == bindparam("article_id"))
+                   .values(duplicate_of=bindparam("original_id"), detected_at=bindparam("now")))
+_MARK_DETECTED = (update(Article.__table__).where(_articles.id == bindparam("article_id"))
+                  .values(detected_at=bindparam("now")))
+_ORIGINAL_OF = (select(_articles.id).where(_articles.fingerprint == bindparam("fingerprint"),
+                                           _articles.duplicate_of.is_(None))
+                .order_by(_articles.id).limit(1))
+
+
+@functools.cache
+def _insert_article(dialect: str):
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (builder(Article.__table__).on_conflict_do_nothing(index_elements=["url"])
+            .returning(_articles.id))
 
 
 def insert_ignore(*, session: Session, model: type[SQLModel], values: dict,
@@ -56,19 +82,12 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
     Which copy is the original is left to analysis, which runs in publication order: two
     sources fetched in parallel must not decide it by who finished first."""
     fingerprint = text_fingerprint(text)
-    original = session.exec(
-        select(Article.id).where(Article.fingerprint == fingerprint,
-                                 Article.duplicate_of.is_(None)).order_by(Article.id)
-    ).first()
-    now = utcnow()
+    original = session.exec(_ORIGINAL_OF, params={"fingerprint": fingerprint}).first()  # type: ignore[call-overload]
     values = dict(source_id=source_id, url=url, title=title, published_at=published_at,
-                  language=language, fetched_at=now, text=text, fingerprint=fingerprint,
+                  language=language, fetched_at=utcnow(), text=text, fingerprint=fingerprint,
                   origin=origin, encoding_suspect=encoding_suspect)
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = session.exec(  # type: ignore[call-overload]
-        builder(Article.__table__).values(**values).on_conflict_do_nothing(index_elements=["url"])
-        .returning(Article.__table__.c.id)).first()
+        _insert_article(session.get_bind().dialect.name), params=values).first()
     session.commit()
     if inserted is None:
         return "known"
@@ -230,22 +249,18 @@ def add_alert(*, session: Session, conflict_id: int, recipient: str, mode: str,
 
 def analysed_copy_of(*, session: Session, article: Article) -> int | None:
     """The id of an already analysed original with the same text, if there is one."""
-    return session.exec(
-        select(Article.id).where(Article.fingerprint == article.fingerprint,
-                                 Article.id != article.id, Article.duplicate_of.is_(None),
-                                 Article.detected_at.is_not(None)).order_by(Article.id)
-    ).first()
+    return session.exec(_ANALYSED_COPY_OF, params={  # type: ignore[call-overload]
+        "fingerprint": article.fingerprint, "article_id": article.id}).first()
 
 
-# UPDATE statements, not ORM loads: loading an article reads its whole text back.
 def mark_duplicate(*, session: Session, article_id: int, original_id: int) -> None:
-    session.exec(update(Article).where(Article.id == article_id)  # type: ignore[call-overload]
-                 .values(duplicate_of=original_id, detected_at=utcnow()))
+    session.exec(_MARK_DUPLICATE, params={  # type: ignore[call-overload]
+        "article_id": article_id, "original_id": original_id, "now": utcnow()})
 
 
 def mark_detected(*, session: Session, article_id: int) -> None:
-    session.exec(update(Article).where(Article.id == article_id)  # type: ignore[call-overload]
-                 .values(detected_at=utcnow()))
+    session.exec(_MARK_DETECTED, params={  # type: ignore[call-overload]
+        "article_id": article_id, "now": utcnow()})
 
 
 def unsent_alerts(*, session: Session, modes: Iterable[str]) -> list[Alert]:
