@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -58,16 +59,14 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
         return report, failed
     key = watchlist_key(config.watchlist)  # one serialisation of the watchlist per batch
     detector = detector_for(config.watchlist, key)
-    with timed("detect"):
-        detections = detect_in_pool(config.watchlist, key, batch)
-    for article in batch:
+    for article, detection in zip(batch, detect_in_pool(config.watchlist, key, batch), strict=True):
         try:
-            if isinstance(detections.get(article.id), str):
-                raise RuntimeError(f"detection failed: {detections[article.id]}")
+            if isinstance(detection, str):
+                raise RuntimeError(f"detection failed: {detection}")
             with Session(engine) as session:
                 analyse_article(session=session, article=article, detector=detector,
                                 recipients=config.alerts.recipients, report=report,
-                                historical=historical, detection=detections.get(article.id),
+                                historical=historical, detection=detection,
                                 historical_alerts=config.alerts.historical)
                 session.commit()
             report.articles += 1
@@ -79,29 +78,38 @@ def analyse_pending(config: Config, engine: Engine, *, historical: bool = False,
 
 
 def detect_in_pool(watchlist: list, key: str, batch: list[Article]
-                   ) -> dict[int, Detection | str]:
-    """Detection for a batch spread over the process pool: the CPU part of analysis.
+                   ) -> Iterator[Detection | str | None]:
+    """Detection of each article of `batch`, in order, spread over the process pool: the CPU
+    part of analysis. Yielded as each slice comes back, so the database work on the first
+    articles overlaps the detection of the next.
 
-    Empty when the batch is too small to be worth it (analysis then detects inline). A
-    failed article maps to its error text; the database work stays in this process, in order."""
+    None for an article means "detect it inline": the batch is too small for the pool, or
+    the pool broke. A failed article's detection is its error text; the database work stays
+    in this process, in order."""
     pool = processes.pool_for(len(batch))
     if pool is None:
-        return {}
+        yield from (None for _ in batch)
+        return
     watchlist = list(watchlist)
     items = [(a.id, a.text, a.published_at.date() if a.published_at else None) for a in batch]
     step = max(1, -(-len(items) // (processes.size() * 2)))
     chunks = [items[i:i + step] for i in range(0, len(items), step)]
-    found: dict[int, Detection | str] = {}
+    given = 0
     try:
-        for results in pool.map(detect_batch, [key] * len(chunks), [watchlist] * len(chunks),
-                                chunks):
-            for article_id, detection, error in results:
-                found[article_id] = detection if error is None else error
+        results = pool.map(detect_batch, [key] * len(chunks), [watchlist] * len(chunks), chunks)
+        while True:
+            with timed("detect"):  # what detection costs beyond the writes it overlaps
+                found = next(results, None)
+            if found is None:
+                return
+            for _, detection, error in found:
+                given += 1
+                yield detection if error is None else error
     except BrokenProcessPool:
-        log.warning("the worker pool broke during detection; detecting this batch in-process")
+        log.warning("the worker pool broke during detection; detecting the rest of this batch "
+                    "in-process")
         processes.discard(pool)
-        return {}
-    return found
+        yield from (None for _ in batch[given:])
 
 
 def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = False

@@ -87,6 +87,32 @@ def test_a_worker_killed_from_outside_costs_no_article(replica, tmp_path, pool_s
     assert processes._pool is not pool, "the broken pool is replaced, not reused"
 
 
+def test_a_pool_broken_during_analysis_costs_no_article(replica, tmp_path, pool_size, caplog):
+    pool_size(1)
+    inline = _run(replica, tmp_path, "inline-analysis")
+    site, base = replica
+    config = Config.model_validate(config_for(site, base, f"sqlite:///{tmp_path / 'broken'}.db"))
+    engine = engine_for(config.database_url)
+
+    async def ingest_all():
+        return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
+
+    asyncio.run(ingest_all())  # stored inline; analysis below meets a broken pool
+    pool_size(2)
+    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    victim = next(iter(pool._processes.values()))
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(timeout=30)
+    analysis = analyse_all_pending(config, engine)
+    assert "pool broke during detection" in caplog.text
+    assert analysis.articles == ARTICLES and analysis.errors == 0
+    with Session(engine) as session:
+        statements = sorted((s.speaker_name, s.text) for s in session.exec(select(Statement)))
+        claims = sorted(c.proposition + c.polarity for c in session.exec(select(Claim)))
+    assert statements == inline["statements"] and claims == inline["claims"]
+
+
 def test_a_page_that_extracts_forever_costs_only_itself(tmp_path, pool_size, monkeypatch):
     from claimwatch import ingest
     from tests.ingestion_server import FaultServer, Reply
