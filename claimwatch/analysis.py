@@ -20,7 +20,9 @@ from storage import repository
 from storage.models import Article, Claim, Statement
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 200
+# Articles analysed by one Prefect task: each task costs the Prefect server a few state
+# events, and 500 articles of main text are a few MB in memory.
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -121,7 +123,7 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
         report, failed = analyse_pending(config, engine, historical=historical, skip=skip)
         total.merge(report)
         skip = skip | set(failed)
-        if report.articles + report.errors == 0:
+        if report.articles + report.errors < BATCH_SIZE:  # a short batch took all that was pending
             return total
 
 
