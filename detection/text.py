@@ -51,26 +51,60 @@ def _aligned_char(char: str) -> str:
     return lower if len(lower) == 1 else char
 
 
+class _TranslationTable(dict):
+    """A `str.translate` table that folds each character the first time it is seen: folding
+    is character by character, so a whole article then folds in one call in C instead of a
+    Python call per character."""
+
+    def __init__(self, fold_one):
+        super().__init__()
+        self._fold_one = fold_one
+        # Characters that fold to more or fewer than one: offsets need a map when one occurs.
+        self.uneven: set[str] = set()
+        self._uneven_pattern: re.Pattern[str] | None = None
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = self[code] = self._fold_one(char)
+        if len(folded) != 1:
+            self.uneven.add(char)
+            self._uneven_pattern = None
+        return folded
+
+    def has_uneven(self, text: str) -> bool:
+        """Whether `text` (already translated once, so every character of it is known) holds
+        a character that does not fold one for one."""
+        if not self.uneven:
+            return False
+        if self._uneven_pattern is None:
+            self._uneven_pattern = re.compile(
+                f"[{''.join(re.escape(c) for c in sorted(self.uneven))}]")
+        return self._uneven_pattern.search(text) is not None
+
+
+_FOLD_TABLE = _TranslationTable(fold_char)
+_ALIGNED_TABLE = _TranslationTable(_aligned_char)
+
+
 def normalize(text: str) -> Normalized:
     """Fold case, compatibility forms, quotes, dashes and ё, keeping offsets into `text`."""
-    pieces = list(map(fold_char, text))
-    folded = "".join(pieces)
-    if set(map(len, pieces)) <= {1}:
+    folded = text.translate(_FOLD_TABLE)
+    if not _FOLD_TABLE.has_uneven(text):
         return Normalized(folded, range(len(text)), text)  # the common case: one for one
     origin: list[int] = []
-    for index, piece in enumerate(pieces):
-        origin.extend([index] * len(piece))
+    for index, char in enumerate(text):
+        origin.extend([index] * len(fold_char(char)))
     return Normalized(folded, origin, text)
 
 
 def fold(text: str) -> str:
-    return "".join(map(fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_aligned(text: str) -> str:
     """`fold`, but one character for one, so positions in the result are positions in `text`
     (a character that folds to several, or to none, is only lower-cased)."""
-    return "".join(map(_aligned_char, text))
+    return text.translate(_ALIGNED_TABLE)
 
 
 WORD = re.compile(r"\w+(?:['-]\w+)*", re.UNICODE)
