@@ -9,7 +9,7 @@ from datetime import date
 from detection.anaphora import Anaphor, Antecedents, find_anaphors
 from detection.lexicon import Lexicon, Predicate
 from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
-from detection.places import Gazetteer, default_gazetteer
+from detection.places import ArticlePlaces, Gazetteer, default_gazetteer
 from detection.qualifiers import Qualifiers
 from detection.text import fold_aligned
 
@@ -92,6 +92,8 @@ class Context:
     # the places to resolve ("at Shusha"); the bundled gazetteer when None.
     published_on: date | None = None
     places: Gazetteer | None = None
+    # The gazetteer already matched over the whole article; it stands in for `places`.
+    article_places: ArticlePlaces | None = None
 
 
 def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: Lexicon,
@@ -112,8 +114,10 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     hits = _predicate_hits(folded, lexicon)
     if not hits:
         return []
-    qualifiers = Qualifiers(content, folded, lexicon, context.places or default_gazetteer(),
-                            context.published_on)
+    article = context.article_places
+    gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
+    qualifiers = Qualifiers(content, folded, lexicon, gazetteer, context.published_on, article,
+                            offset)
     frames, complete = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
                                      qualifiers))
     # Words that refer to a weapon named before are looked for only when a predicate found

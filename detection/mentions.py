@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import ahocorasick
@@ -125,15 +125,7 @@ class Matcher:
         if self._empty or not text:
             return []
         norm = norm if norm is not None and norm.original is text else normalize(text)
-        found: list[tuple[int, int, str]] = []
-        for end_index, (length, entries) in self._automaton.iter(norm.text):
-            start = end_index + 1 - length
-            for entity_id, pattern in entries:
-                if start > 0 and (norm.text[start - 1].isalnum() or norm.text[start - 1] == "_"):
-                    continue
-                match = pattern.match(norm.text, start)
-                if match:
-                    found.append((match.start(), match.end(), entity_id))
+        found = self._matches(norm.text, self.stems(norm.text), 0, len(norm.text))
         mentions = self._resolve_overlaps(found, norm)
         if lexicon is not None:
             mentions = [m for m in mentions
@@ -141,7 +133,31 @@ class Matcher:
                         and self._has_context(m, text, mentions)]
         return mentions
 
-    def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized) -> list[Mention]:
+    def stems(self, folded: str) -> list[tuple[int, int, list[tuple[str, re.Pattern[str]]]]]:
+        """(start, end, entries) of every alias stem in `folded`, in the automaton's order
+        (by where the stem ends)."""
+        if self._empty:
+            return []
+        return [(end_index + 1 - length, end_index + 1, entries)
+                for end_index, (length, entries) in self._automaton.iter(folded)]
+
+    def _matches(self, folded: str, stems: list, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, entity) of each alias matched from a stem, reading `folded[lo:hi]`
+        as if it were the whole text: nothing before `lo` or from `hi` on is seen."""
+        found: list[tuple[int, int, str]] = []
+        for start, _, entries in stems:
+            for entity_id, pattern in entries:
+                if start > lo and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                    continue
+                match = pattern.match(folded, start, hi)
+                if match:
+                    found.append((match.start(), match.end(), entity_id))
+        return found
+
+    def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized,
+                          shift: int = 0) -> list[Mention]:
+        """Mentions from the longest of overlapping matches, offsets into the original text
+        less `shift`."""
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         mentions: list[Mention] = []
         last_end = -1
@@ -151,7 +167,7 @@ class Matcher:
             o_start, o_end = norm.span(start, end)
             entity = self.entities[entity_id]
             mentions.append(Mention(entity_id, entity.kind, norm.original[o_start:o_end],
-                                    o_start, o_end))
+                                    o_start - shift, o_end - shift))
             last_end = end
         return mentions
 
@@ -181,6 +197,32 @@ class Matcher:
         return any(m.kind == "weapon" and m.entity != mention.entity and lo <= m.start < hi
                    and (not self.entities[m.entity].context or not _is_plain_word(m.surface))
                    for m in mentions)
+
+
+class ScannedText:
+    """A matcher's automaton run once over a whole text, then read part by part: `find`
+    gives for a part what `Matcher.find` gives for that part on its own, without folding
+    and scanning every part again."""
+
+    def __init__(self, matcher: Matcher, norm: Normalized):
+        self._matcher, self._norm = matcher, norm
+        self._stems = matcher.stems(norm.text)
+        self._stem_ends = [end for _, end, _ in self._stems]
+
+    def find(self, start: int, end: int) -> list[Mention]:
+        """`Matcher.find(text[start:end])`: offsets are relative to `start`."""
+        norm = self._norm
+        lo, hi = norm.folded_at(start), norm.folded_at(end)
+        if lo >= hi:
+            return []
+        first = bisect_left(self._stem_ends, lo + 1)
+        last = bisect_right(self._stem_ends, hi, lo=first)
+        # A stem that begins before the part is not in it, whatever its end.
+        stems = [stem for stem in self._stems[first:last] if stem[0] >= lo]
+        if not stems:
+            return []
+        found = self._matcher._matches(norm.text, stems, lo, hi)
+        return self._matcher._resolve_overlaps(found, norm, shift=start)
 
 
 # A capitalised word with lower-case letters after it: a surname, not a designation ("TB2").

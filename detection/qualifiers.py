@@ -16,7 +16,7 @@ from functools import cached_property
 from detection.dates import claim_period, time_phrase
 from detection.lexicon import Lexicon
 from detection.mentions import Mention
-from detection.places import Gazetteer
+from detection.places import ArticlePlaces, Gazetteer
 from detection.text import fold
 
 ONLY = "only"
@@ -60,12 +60,16 @@ class When:
 
 class Qualifiers:
     """Reads the qualifiers of one statement; `content` is its text, `folded` the same
-    passed through `fold_aligned` (positions agree)."""
+    passed through `fold_aligned` (positions agree). With `article`, the gazetteer matched
+    over the whole article, the statement's places are read from it (the statement starts at
+    `offset` in the article) instead of matching the gazetteer again."""
 
     def __init__(self, content: str, folded: str, lexicon: Lexicon, gazetteer: Gazetteer,
-                 published_on: date | None = None):
+                 published_on: date | None = None, article: ArticlePlaces | None = None,
+                 offset: int = 0):
         self.content, self.folded, self.lexicon = content, folded, lexicon
         self.gazetteer, self.published_on = gazetteer, published_on
+        self.article, self.offset = article, offset
 
     @cached_property
     def negations(self) -> list[tuple[int, int]]:
@@ -85,7 +89,9 @@ class Qualifiers:
         """Gazetteer places that stand where something happened, each with the position its
         locative words start at ("at" in "at Shusha")."""
         located = []
-        for mention in self.gazetteer.find(self.content):
+        places = self.gazetteer.find(self.content) if self.article is None else \
+            self.article.find(self.offset, self.offset + len(self.content))
+        for mention in places:
             start = self._locative_start(mention)
             if start is not None:
                 located.append((mention, start))

@@ -11,8 +11,9 @@ from detection.claims import ClaimFrame, Context, denies_what_follows, extract_c
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, mentions_between
+from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
-from detection.text import Sentence, find_quotes, fold, fold_aligned, split_sentences
+from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
 # A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
 # "İlqar Məmmədov").
@@ -62,11 +63,13 @@ class StatementFound:
 def find_statements(text: str, mentions: list[Mention], entities: dict[str, Entity],
                     lexicon: Lexicon, published_on: date | None = None,
                     roles: list[Mention] | None = None,
-                    holders: dict | None = None) -> list[StatementFound]:
+                    holders: dict | None = None,
+                    norm: Normalized | None = None) -> list[StatementFound]:
     """Every attributed statement in `text`, with its speaker and claim frames.
 
     `roles` are mentions of actors by role ("Armenia's prime minister"): they stand for the
-    actor as a speaker, unless the text makes the holder a former one."""
+    actor as a speaker, unless the text makes the holder a former one. `norm` is
+    `normalize(text)` when the caller has it already."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
     folded_text = fold_aligned(text)
@@ -74,6 +77,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     holders = holders if holders is not None else title_holders(entities, lexicon)
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
+    places = ArticlePlaces(default_gazetteer(), text, norm)
     for sentence in split_sentences(text):
         if sentence.paragraph in sidebar_paragraphs:
             continue
@@ -90,7 +94,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
         found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title, antecedents, published_on=published_on)
+                              role_mentions, by_title, antecedents, published_on=published_on,
+                              places=places)
         if found is None:
             _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
             continue
@@ -139,7 +144,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                   last_speaker: dict[int, Speaker],
                   roles: list[Mention], by_title=None,
                   antecedents: Antecedents | None = None,
-                  published_on: date | None = None) -> StatementFound | None:
+                  published_on: date | None = None,
+                  places: ArticlePlaces | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -200,7 +206,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
                       hedged=hedged, antecedents=antecedents,
                       paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
-                      published_on=published_on)
+                      published_on=published_on, article_places=places)
     rel = content_start - sentence.start
     claims = extract_claims(stripped, content_start, mentions, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])

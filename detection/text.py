@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,6 +33,13 @@ class Normalized:
         if start >= len(self.origin):
             return len(self.original), len(self.original)
         return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
+
+    def folded_at(self, position: int) -> int:
+        """Where the original character at `position` starts in the folded text (the end of
+        the folded text for the end of the original)."""
+        if isinstance(self.origin, range):
+            return position
+        return bisect_left(self.origin, position)
 
 
 @cache
