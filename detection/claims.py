@@ -273,8 +273,9 @@ class _Reader:
         hit = self.hits[index]
         start, end = self.clause(hit.start)
         following = self.hits[index + 1].start if index + 1 < len(self.hits) else len(self.folded)
+        limit = min(end, following)
         after: list[_Span] = []
-        for weapon in (w for w in self.weapons if hit.end <= w.start < min(end, following)):
+        for weapon in (w for w in self.weapons if hit.end <= w.start < limit):
             if not self.may_be_object(hit, weapon):
                 continue
             # The first weapon after the predicate, and those listed with it ("S-400 systems
@@ -409,9 +410,9 @@ class _Reader:
         entities, predicate = self.context.entities, hit.predicate
         start, end = self.clause(hit.start)
         actors = [a for a in self.actors if not self._after_preposition(a)]
-        agent = re.match(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?", self.folded[hit.end:])
+        agent = _AGENT.match(self.folded, hit.end)
         if agent:
-            at = hit.end + agent.end()
+            at = agent.end()
             for actor in self.actors:
                 if actor.start == at:
                     return root_of(actor.mention.entity, entities)
@@ -445,6 +446,8 @@ class _Reader:
         return bool(words) and words[-1].strip("\"'«„(") in self.lexicon.non_subject_prepositions
 
 
+# "launched by", "fired at the town by the": the agent of a passive predicate follows.
+_AGENT = re.compile(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?")
 # Skipped when looking for the preposition before a name: "from the United States".
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her"}
 
@@ -464,6 +467,8 @@ def _is_cyrillic(text: str) -> bool:
 
 
 _QUANTITY_REACH = 30
+_NUMBER = re.compile(r"\b(\d{1,4})\b")
+_SPACES = re.compile(r"\s+")
 _ANAPHOR_QUANTITY_REACH = 12
 
 
@@ -472,13 +477,13 @@ def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
     """A number in the few words before the weapon: 'two Iskander missiles', 'двух «Искандеров»'."""
     window_start = max(0, weapon_start - reach)
     window = folded[window_start:weapon_start]
-    digits = re.findall(r"\b(\d{1,4})\b", window)
+    digits = _NUMBER.findall(window)
     if digits:
         return int(digits[-1])
     if lexicon.numbers_pattern is not None:
         found = lexicon.numbers_pattern.findall(window)
         if found:
-            word = re.sub(r"\s+", " ", found[-1])
+            word = _SPACES.sub(" ", found[-1])
             return lexicon.numbers.get(word)
     return None
 

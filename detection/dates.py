@@ -11,6 +11,7 @@ from functools import cache
 from detection.lexicon import Lexicon
 
 _DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
 _DAY_FIRST = re.compile(r"(?<!\w)(\d{1,2})(?:st|nd|rd|th)?\s+([^\W\d]+)\.?(?:,?\s+(\d{4}))?")
 _MONTH_FIRST = re.compile(r"(?<!\w)([^\W\d]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{4}))?")
 
@@ -26,14 +27,14 @@ def statement_date(folded: str, published_on: date | None, lexicon: Lexicon) -> 
     if lexicon.weekdays_pattern is not None:
         match = lexicon.weekdays_pattern.search(folded)
         if match:
-            weekday = lexicon.weekdays[re.sub(r"\s+", " ", match.group(0))]
+            weekday = lexicon.weekdays[_SPACES.sub(" ", match.group(0))]
             # The most recent such day up to the article's date: news reports the past.
             return published_on - timedelta(days=(published_on.weekday() - weekday) % 7)
     if lexicon.relative_days_pattern is not None:
         match = lexicon.relative_days_pattern.search(folded)
         if match:
             return published_on + timedelta(days=lexicon.relative_days[
-                re.sub(r"\s+", " ", match.group(0))])
+                _SPACES.sub(" ", match.group(0))])
     return published_on
 
 
@@ -230,7 +231,7 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             if pattern is None:
                 continue
             for match in pattern.finditer(folded):
-                key = re.sub(r"\s+", " ", match.group(0))
+                key = _SPACES.sub(" ", match.group(0))
                 if table is lexicon.weekdays:
                     day = published_on - timedelta(days=(published_on.weekday() - table[key]) % 7)
                 else:

@@ -158,7 +158,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     if phrase is None and verb is None and postposition is None:
         return None
     local = _local(mentions, sentence)
-    candidates = _speaker_candidates(sentence, local, entities, _local(roles, sentence))
+    local_roles = _local(roles, sentence)
+    candidates = _speaker_candidates(sentence, local, entities, local_roles)
     first_cue = min((m.start() for m in (phrase, verb) if m is not None), default=len(folded))
     if postposition is not None and postposition.start() < first_cue:
         # "Hacıyevin sözlərinə görə, CONTENT": the source stands right before the phrase.
@@ -210,8 +211,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     rel = content_start - sentence.start
     claims = extract_claims(stripped, content_start, mentions, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
-    named_by_role = any(r.start == speaker.start and r.end == speaker.end
-                        for r in _local(roles, sentence))
+    named_by_role = any(r.start == speaker.start and r.end == speaker.end for r in local_roles)
     # Named by a title in this sentence ("the ministry's spokesman"): the title is the role.
     titled = sentence.start <= speaker.start and speaker not in candidates
     role = _role(sentence, speaker, lexicon) or (
@@ -435,11 +435,15 @@ def _preceding_actors(text: str, mentions: list[Mention], sentence: Sentence,
             if m.kind == "actor"]
 
 
+# ", the ministry's spokesman," right after a name: a candidate for the speaker's role.
+_APPOSITION_AFTER = re.compile(r"\s*,\s*([^,]{3,120}?)\s*(?:,|\.?$)")
+
+
 def _role(sentence: Sentence, speaker: Speaker, lexicon: Lexicon) -> str | None:
     """The role the text gives the speaker here: an apposition or a title before the name."""
     rel_end = speaker.end - sentence.start
     rest = sentence.text[rel_end:]
-    apposition = re.match(r"\s*,\s*([^,]{3,120}?)\s*(?:,|\.?$)", rest)
+    apposition = _APPOSITION_AFTER.match(rest)
     if apposition and lexicon.titles is not None and lexicon.titles.search(
             fold(apposition.group(1))):
         return apposition.group(1).strip()
