@@ -72,7 +72,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     `normalize(text)` when the caller has it already."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
-    folded_text = fold_aligned(text)
+    folded_text = fold_aligned(text, norm)
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]

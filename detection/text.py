@@ -109,9 +109,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def fold_aligned(text: str) -> str:
+def fold_aligned(text: str, norm: Normalized | None = None) -> str:
     """`fold`, but one character for one, so positions in the result are positions in `text`
-    (a character that folds to several, or to none, is only lower-cased)."""
+    (a character that folds to several, or to none, is only lower-cased). `norm` is
+    `normalize(text)` when the caller has it: where every character folded to one, it is the
+    same text, and the article need not be folded twice."""
+    if norm is not None and norm.original is text and isinstance(norm.origin, range):
+        return norm.text
     return text.translate(_ALIGNED_TABLE)
 
 
