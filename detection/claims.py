@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,12 +115,13 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     hits = _predicate_hits(folded, lexicon)
     if not hits:
         return []
+    breaks = _clause_breaks(folded, lexicon)
     article = context.article_places
     gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
     qualifiers = Qualifiers(content, folded, lexicon, gazetteer, context.published_on, article,
                             offset)
     frames, complete = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
-                                     qualifiers))
+                                     qualifiers, breaks))
     # Words that refer to a weapon named before are looked for only when a predicate found
     # no weapon named in the statement (most claims name theirs: the search would be wasted).
     if not complete and antecedents is not None:
@@ -127,7 +129,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
         if referring:
             inside = sorted(inside + referring, key=lambda span: span.start)
             frames, _ = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
-                                      qualifiers))
+                                      qualifiers, breaks))
     when = qualifiers.time() if frames else None
     return _unique([when.apply(f) for f in frames] if when else frames)
 
@@ -194,15 +196,12 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
             if predicate is not None and match.start() not in found:
                 (weak if predicate.weak else strong).append(
                     _Hit(predicate, match.start(), match.end()))
-    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for.
-    breaks = [m.end() for m in lexicon.clause_breaks.finditer(folded)] \
-        if lexicon.clause_breaks is not None else []
-
-    def clause_of(position: int) -> int:
-        return sum(1 for b in breaks if b <= position)
-
-    strong_clauses = {clause_of(hit.start) for hit in strong}
-    weak = [hit for hit in weak if clause_of(hit.start) not in strong_clauses]
+    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for; a
+    # clause is numbered by the breaks that end before it.
+    if weak:
+        ends = [end for _, end in _clause_breaks(folded, lexicon)]
+        strong_clauses = {bisect_right(ends, hit.start) for hit in strong}
+        weak = [hit for hit in weak if bisect_right(ends, hit.start) not in strong_clauses]
     if lexicon.irrealis is not None:
         strong = [hit for hit in strong if not _unreal(folded, hit, lexicon)]
         weak = [hit for hit in weak if not _unreal(folded, hit, lexicon)]
@@ -213,6 +212,13 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
         if not kept or hit.start >= kept[-1].end:
             kept.append(hit)
     return kept
+
+
+def _clause_breaks(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of the clause breaks in `folded` ("and", "и", a comma), in order."""
+    if lexicon.clause_breaks is None:
+        return []
+    return [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)]
 
 
 def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
@@ -241,7 +247,8 @@ class _Reader:
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
                  context: Context, hits: list[_Hit], offset: int = 0,
-                 qualifiers: Qualifiers | None = None):
+                 qualifiers: Qualifiers | None = None,
+                 breaks: list[tuple[int, int]] | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
         self.inside, self.hits, self.offset = inside, hits, offset
         self.qualifiers = qualifiers
@@ -249,8 +256,8 @@ class _Reader:
         self.named = [w for w in self.weapons if w.anaphor is None]
         self.referring = [(w.start, w.end) for w in self.weapons if w.anaphor is not None]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
-        self.breaks = [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)] \
-            if lexicon.clause_breaks is not None else []
+        # Found once per statement by the caller: every reader of it has the same.
+        self.breaks = breaks if breaks is not None else _clause_breaks(folded, lexicon)
         self.speaker_chain = set(ancestors(context.speaker_id, context.entities)) \
             if context.speaker_id else set()
 

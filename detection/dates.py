@@ -49,13 +49,15 @@ def time_phrase(content: str, folded: str, lexicon: Lexicon) -> str | None:
                     lexicon.time_phrases):
         if pattern is not None and (match := pattern.search(folded)):
             spans.append(match.span())
-    if lexicon.months and _DIGIT.search(folded):
+    # Dates and years need a digit: most statements have none to look for.
+    digits = _DIGIT.search(folded) is not None
+    if lexicon.months and digits:
         for pattern, month_group in ((_DAY_FIRST, 2), (_MONTH_FIRST, 1)):
             for match in pattern.finditer(folded):
                 if match.group(month_group) in lexicon.months:
                     spans.append(match.span())
                     break
-    if (match := _YEAR.search(folded)) is not None:
+    if digits and (match := _YEAR.search(folded)) is not None:
         spans.append(match.span())
     if not spans:
         return None
