@@ -230,7 +230,7 @@ def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
     for match in lexicon.speech_verbs.finditer(folded):
         if not outside(match.start()):
             continue
-        previous = folded[: match.start()].split()[-1:]
+        previous = folded[: match.start()].rsplit(None, 1)[-1:]
         if previous and previous[0].strip("\"'«„(") in lexicon.noun_markers:
             continue
         return match
@@ -260,7 +260,7 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
     # A role outranks the names inside it ("Armenia" in "Armenia's prime minister").
     speakers += [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
                  for m in local if m.kind == "actor"
-                 and not any(r.start <= m.start and m.end <= r.end for r in roles)]
+                 and not (roles and any(r.start <= m.start and m.end <= r.end for r in roles))]
     for match in _NAME.finditer(sentence.text):
         words = match.group(0).split()
         while words and fold(words[0]) in _NOT_NAMES:

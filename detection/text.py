@@ -146,7 +146,8 @@ def split_sentences(text: str) -> list[Sentence]:
         start = 0
         for match in _SENTENCE_END.finditer(line):
             before = line[start : match.start()].rstrip("\"'»”)")
-            last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.split() else ""
+            words = before.rsplit(None, 1)
+            last_word = words[-1].rstrip(".").lower() if words else ""
             if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
                 continue
             if _inside_quote(line[start : match.start()]):
@@ -179,6 +180,8 @@ def _add_sentence(out: list[Sentence], line: str, start: int, end: int, offset: 
 
 _PAIRS = {"«": "»", "“": "”", "„": "“"}
 _ANY_QUOTE = re.compile('["«“„]')
+# Every character that opens or closes a quotation: the only ones find_quotes acts on.
+_QUOTE_MARK = re.compile('["«»“”„]')
 
 
 def find_quotes(sentence: str) -> list[tuple[int, int]]:
@@ -188,7 +191,8 @@ def find_quotes(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None
-    for index, char in enumerate(sentence):
+    for mark in _QUOTE_MARK.finditer(sentence):
+        index, char = mark.start(), mark.group()
         if stack and char == _PAIRS[stack[-1][0]] and not (char == "“" and stack[-1][0] == "“"):
             opener, start = stack.pop()
             if not stack:
