@@ -16,9 +16,11 @@ from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
 # A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
-# "İlqar Məmmədov").
+# "İlqar Məmmədov"). The word-start check stands after the first capital ((?<!\w.): no word
+# character before it), so the regex engine skips straight to capitals.
 _NAME = re.compile(
-    r"(?<!\w)(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
+    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ](?<!\w.)[\w'’-]+\s+(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){0,2}"
+    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
               "she", "they", "we", "according", "as", "by", "for", "after", "before",
