@@ -401,7 +401,9 @@ class _Reader:
             regions.append((hit.end, weapon.start))
         plain = concord = 0
         for lo, hi in regions:
-            if lexicon.negations is not None:
+            if lexicon.negations is not None and not masked:
+                plain += len(lexicon.negations.findall(folded, lo, hi))
+            elif lexicon.negations is not None:
                 plain += sum(1 for m in lexicon.negations.finditer(folded, lo, hi)
                              if not any(a <= m.start() < b for a, b in masked))
             if lexicon.negative_concord is not None:

@@ -179,6 +179,13 @@ def _relation_before(folded: str, position: int, lexicon: Lexicon) -> tuple[str 
 
 def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_Anchor]:
     """Calendar expressions in `folded`, leftmost first; where two overlap the longer wins."""
+    # Each family of expressions is looked for only where its cue is present: most
+    # statements name no date at all.
+    digits = _DIGIT.search(folded) is not None
+    named_month = lexicon.months_pattern is not None and \
+        lexicon.months_pattern.search(folded) is not None
+    if not digits and not named_month and published_on is None:
+        return []
     found: list[_Anchor] = []
 
     def add(first: date | None, last: date | None, start: int, end: int,
@@ -188,12 +195,7 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             found.append(_Anchor(first, last, start, tail.end() if tail else end, is_range,
                                  year_given))
 
-    # Each family of expressions is looked for only where its cue is present: most
-    # statements name no date at all.
-    digits = _DIGIT.search(folded) is not None
     months = lexicon.months
-    named_month = lexicon.months_pattern is not None and \
-        lexicon.months_pattern.search(folded) is not None
     if digits:
         for match in _ISO.finditer(folded):
             day = _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))

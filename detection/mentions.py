@@ -147,9 +147,9 @@ class Matcher:
         as if it were the whole text: nothing before `lo` or from `hi` on is seen."""
         found: list[tuple[int, int, str]] = []
         for start, _, entries in stems:
+            if start > lo and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                continue  # not where a word starts
             for entity_id, pattern in entries:
-                if start > lo and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
-                    continue
                 match = pattern.match(folded, start, hi)
                 if match:
                     found.append((match.start(), match.end(), entity_id))
