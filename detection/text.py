@@ -94,8 +94,54 @@ _FOLD_TABLE = _TranslationTable(fold_char)
 _ALIGNED_TABLE = _TranslationTable(_aligned_char)
 
 
+def _character_class(chars: list[str]) -> str:
+    """A regex character class of `chars`, written as ranges of code points."""
+    codes = sorted(map(ord, chars))
+    ranges: list[str] = []
+    start = 0
+    for index, code in enumerate(codes):
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            first = codes[start]
+            ranges.append(rf"\u{first:04x}" + (rf"-\u{code:04x}" if code != first else ""))
+            start = index + 1
+    return f"[{''.join(ranges)}]"
+
+
+def _casefold_tables() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """For the blocks of the scripts claimwatch reads (Latin, Cyrillic, Armenian) and of
+    punctuation: a pattern for a text made only of characters that fold to one character
+    either by str.casefold or by a replacement made first, the replaced characters, and
+    their replacements (quotes, dashes, ё, compatibility forms)."""
+    quick: list[str] = []
+    replaced: dict[str, str] = {}
+    for code in (*range(0x0590), *range(0x2000, 0x2070)):
+        char = chr(code)
+        folded = fold_char(char)
+        if len(folded) != 1:
+            continue
+        if folded == char.casefold():
+            quick.append(char)
+        elif folded.casefold() == folded:  # casefold leaves the replacement as it is
+            quick.append(char)
+            replaced[char] = folded
+    return re.compile(f"{_character_class(quick)}*"), \
+        re.compile(_character_class(list(replaced))), replaced
+
+
+_CASEFOLDS, _REPLACED, _REPLACEMENTS = _casefold_tables()
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
+
+
 def normalize(text: str) -> Normalized:
     """Fold case, compatibility forms, quotes, dashes and ё, keeping offsets into `text`."""
+    # Most articles are made of characters that fold by str.casefold, once a few are
+    # replaced: in C over the whole text, three times faster than the translation table.
+    # str.casefold folds character by character, as fold_char does.
+    if _CASEFOLDS.fullmatch(text) is not None:
+        return Normalized(_REPLACED.sub(_replacement, text).casefold(), range(len(text)), text)
     folded = text.translate(_FOLD_TABLE)
     if not _FOLD_TABLE.has_uneven(text):
         return Normalized(folded, range(len(text)), text)  # the common case: one for one
