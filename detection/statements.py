@@ -95,11 +95,13 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             end = sentence.start + len(before_verb.rstrip())
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
-        found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title, antecedents, published_on=published_on,
-                              places=places)
+        # The sentence's own mentions, found once for all that reads the sentence.
+        local, local_roles = _local(mentions, sentence), _local(role_mentions, sentence)
+        found = _statement_in(sentence, folded, text, mentions, local, entities, lexicon,
+                              last_speaker, local_roles, by_title, antecedents,
+                              published_on=published_on, places=places)
         if found is None:
-            _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
+            _remember_subject(sentence, local, entities, local_roles, last_speaker)
             continue
         found.said_on = statement_date(folded, published_on, lexicon)
         statements.append(found)
@@ -124,14 +126,14 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
     return any(lexicon.former_markers.fullmatch(w) for w in words)
 
 
-def _remember_subject(sentence: Sentence, mentions: list[Mention], entities: dict[str, Entity],
-                      roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
+def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
+                      local_roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
-    following "he said" refers to, when nobody has spoken yet in the paragraph."""
+    following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
+    `local_roles` are the sentence's mentions."""
     if sentence.paragraph in last_speaker:
         return
-    candidates = _speaker_candidates(sentence, _local(mentions, sentence), entities,
-                                     _local(roles, sentence))
+    candidates = _speaker_candidates(sentence, local, entities, local_roles)
     # Only the sentence's opening words are its subject; a name further on may be an object.
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
@@ -142,9 +144,9 @@ def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
 
 
 def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
-                  entities: dict[str, Entity], lexicon: Lexicon,
+                  local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
-                  roles: list[Mention], by_title=None,
+                  local_roles: list[Mention], by_title=None,
                   antecedents: Antecedents | None = None,
                   published_on: date | None = None,
                   places: ArticlePlaces | None = None) -> StatementFound | None:
@@ -159,10 +161,11 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     verb = _first_verb(lexicon, folded, outside)
     if phrase is None and verb is None and postposition is None:
         return None
-    local = _local(mentions, sentence)
-    local_roles = _local(roles, sentence)
     candidates = _speaker_candidates(sentence, local, entities, local_roles)
-    first_cue = min((m.start() for m in (phrase, verb) if m is not None), default=len(folded))
+    first_cue = len(folded)
+    for cue in (phrase, verb):
+        if cue is not None and cue.start() < first_cue:
+            first_cue = cue.start()
     if postposition is not None and postposition.start() < first_cue:
         # "Hacıyevin sözlərinə görə, CONTENT": the source stands right before the phrase.
         speaker = _ending_at(candidates, sentence.start + postposition.start())
@@ -211,7 +214,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                       paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
                       published_on=published_on, article_places=places)
     rel = content_start - sentence.start
-    claims = extract_claims(stripped, content_start, mentions, lexicon, context,
+    # The sentence's mentions hold all the statement's: a shorter list to look them up in.
+    claims = extract_claims(stripped, content_start, local, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
     named_by_role = any(r.start == speaker.start and r.end == speaker.end for r in local_roles)
     # Named by a title in this sentence ("the ministry's spokesman"): the title is the role.
