@@ -10,7 +10,7 @@ from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, Mention, mentions_between
+from detection.mentions import Entity, Mention, MentionIndex, mentions_between
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
@@ -80,6 +80,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     places = ArticlePlaces(default_gazetteer(), text, norm)
+    index = MentionIndex(mentions)
     for sentence in split_sentences(text):
         if sentence.paragraph in sidebar_paragraphs:
             continue
@@ -96,8 +97,9 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
         # The sentence's own mentions, found once for all that reads the sentence.
-        local, local_roles = _local(mentions, sentence), _local(role_mentions, sentence)
-        found = _statement_in(sentence, folded, text, mentions, local, entities, lexicon,
+        local = index.between(sentence.start, sentence.end)
+        local_roles = _local(role_mentions, sentence)
+        found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
                               last_speaker, local_roles, by_title, antecedents,
                               published_on=published_on, places=places)
         if found is None:
@@ -143,7 +145,7 @@ def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
     return mentions_between(mentions, sentence.start, sentence.end)
 
 
-def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
+def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionIndex,
                   local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
                   local_roles: list[Mention], by_title=None,
@@ -432,13 +434,12 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
     return sentence.start, min(speaker.start, verb_at)
 
 
-def _preceding_actors(text: str, mentions: list[Mention], sentence: Sentence,
+def _preceding_actors(text: str, mentions: MentionIndex, sentence: Sentence,
                       speaker: Speaker) -> list[Mention]:
     paragraph_start = text.rfind("\n", 0, sentence.start)
     previous_start = text.rfind("\n", 0, max(0, paragraph_start))
     window_start = max(0, previous_start)
-    return [m for m in mentions_between(mentions, window_start, sentence.start)
-            if m.kind == "actor"]
+    return [m for m in mentions.between(window_start, sentence.start) if m.kind == "actor"]
 
 
 # ", the ministry's spokesman," right after a name: a candidate for the speaker's role.
