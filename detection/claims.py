@@ -189,9 +189,11 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     for match in lexicon.predicate_pattern.finditer(folded):
         predicate = lexicon.predicate_groups[match.lastgroup]
         (weak if predicate.weak else strong).append(_Hit(predicate, match.start(), match.end()))
-    # Most statements hold none of the forms: one check in C before a walk word by word.
-    if lexicon.predicate_forms and not lexicon.predicate_forms.keys().isdisjoint(
-            _WORD.findall(folded)):
+    # Most statements hold none of the forms: checks in C before a walk word by word, the
+    # first for the letters the forms begin with (none in a statement in English).
+    if lexicon.predicate_forms and (lexicon.predicate_form_letters is None or
+                                    lexicon.predicate_form_letters.search(folded)) \
+            and not lexicon.predicate_forms.keys().isdisjoint(_WORD.findall(folded)):
         found = {hit.start for hit in strong + weak}
         for match in _WORD.finditer(folded):
             predicate = lexicon.predicate_forms.get(match.group())

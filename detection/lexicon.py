@@ -165,6 +165,8 @@ class Lexicon:
     # Whole-word forms from `lemmas`, looked up word by word: hundreds of forms in the regex
     # above would slow every statement down.
     predicate_forms: dict[str, Predicate] = field(default_factory=dict)
+    # The letters the forms begin with: a text with none of them holds none of the forms.
+    predicate_form_letters: re.Pattern[str] | None = None
     negative_concord: re.Pattern[str] | None = None
     time_phrases: re.Pattern[str] | None = None
     denial_phrases: re.Pattern[str] | None = None
@@ -329,6 +331,9 @@ def build_lexicon(data: dict) -> Lexicon:
             if not negative:
                 for form in forms:
                     lexicon.predicate_forms.setdefault(fold(form), predicate)
+    if lexicon.predicate_forms:
+        letters = sorted({form[0] for form in lexicon.predicate_forms if form})
+        lexicon.predicate_form_letters = re.compile(f"[{''.join(map(re.escape, letters))}]")
     lexicon.anaphora = build_anaphora(data.get("anaphora") or {})
     if lexicon.irrealis is not None:
         # Only a plan or order that ends right before a predicate counts: anchor at the end.
