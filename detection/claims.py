@@ -74,7 +74,8 @@ def proposition_key(subject: str, predicate: str, obj: str) -> str:
     return f"{subject} {predicate} {obj}"
 
 
-@dataclass(frozen=True)
+# Not frozen: one is built for every statement, and nothing changes it after.
+@dataclass
 class Context:
     """What claim extraction needs to know beyond the statement's own words."""
 
