@@ -62,5 +62,5 @@ class Detector:
         mentions = self.matcher.find(text, self.lexicon, norm=norm)
         roles = self.role_matcher.find(text, norm=norm)
         statements = find_statements(text, mentions, self.entities, self.lexicon, published_on,
-                                     roles=roles, holders=self.title_holders)
+                                     roles=roles, holders=self.title_holders, norm=norm)
         return Detection(mentions, statements)

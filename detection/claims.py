@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
 from detection.anaphora import Anaphor, Antecedents, find_anaphors
 from detection.lexicon import Lexicon, Predicate
 from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
-from detection.places import Gazetteer, default_gazetteer
+from detection.places import ArticlePlaces, Gazetteer, default_gazetteer
 from detection.qualifiers import Qualifiers
 from detection.text import fold_aligned
 
@@ -73,7 +74,8 @@ def proposition_key(subject: str, predicate: str, obj: str) -> str:
     return f"{subject} {predicate} {obj}"
 
 
-@dataclass(frozen=True)
+# Not frozen: one is built for every statement, and nothing changes it after.
+@dataclass
 class Context:
     """What claim extraction needs to know beyond the statement's own words."""
 
@@ -92,6 +94,8 @@ class Context:
     # the places to resolve ("at Shusha"); the bundled gazetteer when None.
     published_on: date | None = None
     places: Gazetteer | None = None
+    # The gazetteer already matched over the whole article; it stands in for `places`.
+    article_places: ArticlePlaces | None = None
 
 
 def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: Lexicon,
@@ -112,10 +116,13 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     hits = _predicate_hits(folded, lexicon)
     if not hits:
         return []
-    qualifiers = Qualifiers(content, folded, lexicon, context.places or default_gazetteer(),
-                            context.published_on)
+    breaks = _clause_breaks(folded, lexicon)
+    article = context.article_places
+    gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
+    qualifiers = Qualifiers(content, folded, lexicon, gazetteer, context.published_on, article,
+                            offset)
     frames, complete = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
-                                     qualifiers))
+                                     qualifiers, breaks))
     # Words that refer to a weapon named before are looked for only when a predicate found
     # no weapon named in the statement (most claims name theirs: the search would be wasted).
     if not complete and antecedents is not None:
@@ -123,7 +130,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
         if referring:
             inside = sorted(inside + referring, key=lambda span: span.start)
             frames, _ = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
-                                      qualifiers))
+                                      qualifiers, breaks))
     when = qualifiers.time() if frames else None
     return _unique([when.apply(f) for f in frames] if when else frames)
 
@@ -142,7 +149,9 @@ def _read(reader: _Reader) -> tuple[list[ClaimFrame], bool]:
     return frames, complete
 
 
-@dataclass(frozen=True)
+# _Span and _Hit are built by the hundred per article and never changed; not frozen, as a
+# frozen dataclass's __init__ costs three times as much.
+@dataclass(slots=True)
 class _Span:
     """A mention with offsets relative to the statement text; for words that refer to a
     weapon named before, the offsets are the words' and the mention is the weapon's name."""
@@ -166,7 +175,7 @@ def _referring(folded: str, offset: int, weapons: list[_Span], lexicon: Lexicon,
     return spans
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Hit:
     predicate: Predicate
     start: int
@@ -181,24 +190,23 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     for match in lexicon.predicate_pattern.finditer(folded):
         predicate = lexicon.predicate_groups[match.lastgroup]
         (weak if predicate.weak else strong).append(_Hit(predicate, match.start(), match.end()))
-    # Most statements hold none of the forms: one check in C before a walk word by word.
-    if lexicon.predicate_forms and not lexicon.predicate_forms.keys().isdisjoint(
-            _WORD.findall(folded)):
+    # Most statements hold none of the forms: checks in C before a walk word by word, the
+    # first for the letters the forms begin with (none in a statement in English).
+    if lexicon.predicate_forms and (lexicon.predicate_form_letters is None or
+                                    lexicon.predicate_form_letters.search(folded)) \
+            and not lexicon.predicate_forms.keys().isdisjoint(_WORD.findall(folded)):
         found = {hit.start for hit in strong + weak}
         for match in _WORD.finditer(folded):
             predicate = lexicon.predicate_forms.get(match.group())
             if predicate is not None and match.start() not in found:
                 (weak if predicate.weak else strong).append(
                     _Hit(predicate, match.start(), match.end()))
-    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for.
-    breaks = [m.end() for m in lexicon.clause_breaks.finditer(folded)] \
-        if lexicon.clause_breaks is not None else []
-
-    def clause_of(position: int) -> int:
-        return sum(1 for b in breaks if b <= position)
-
-    strong_clauses = {clause_of(hit.start) for hit in strong}
-    weak = [hit for hit in weak if clause_of(hit.start) not in strong_clauses]
+    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for; a
+    # clause is numbered by the breaks that end before it.
+    if weak:
+        ends = [end for _, end in _clause_breaks(folded, lexicon)]
+        strong_clauses = {bisect_right(ends, hit.start) for hit in strong}
+        weak = [hit for hit in weak if bisect_right(ends, hit.start) not in strong_clauses]
     if lexicon.irrealis is not None:
         strong = [hit for hit in strong if not _unreal(folded, hit, lexicon)]
         weak = [hit for hit in weak if not _unreal(folded, hit, lexicon)]
@@ -209,6 +217,13 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
         if not kept or hit.start >= kept[-1].end:
             kept.append(hit)
     return kept
+
+
+def _clause_breaks(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of the clause breaks in `folded` ("and", "и", a comma), in order."""
+    if lexicon.clause_breaks is None:
+        return []
+    return [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)]
 
 
 def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
@@ -237,7 +252,8 @@ class _Reader:
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
                  context: Context, hits: list[_Hit], offset: int = 0,
-                 qualifiers: Qualifiers | None = None):
+                 qualifiers: Qualifiers | None = None,
+                 breaks: list[tuple[int, int]] | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
         self.inside, self.hits, self.offset = inside, hits, offset
         self.qualifiers = qualifiers
@@ -245,8 +261,8 @@ class _Reader:
         self.named = [w for w in self.weapons if w.anaphor is None]
         self.referring = [(w.start, w.end) for w in self.weapons if w.anaphor is not None]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
-        self.breaks = [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)] \
-            if lexicon.clause_breaks is not None else []
+        # Found once per statement by the caller: every reader of it has the same.
+        self.breaks = breaks if breaks is not None else _clause_breaks(folded, lexicon)
         self.speaker_chain = set(ancestors(context.speaker_id, context.entities)) \
             if context.speaker_id else set()
 
@@ -269,8 +285,9 @@ class _Reader:
         hit = self.hits[index]
         start, end = self.clause(hit.start)
         following = self.hits[index + 1].start if index + 1 < len(self.hits) else len(self.folded)
+        limit = min(end, following)
         after: list[_Span] = []
-        for weapon in (w for w in self.weapons if hit.end <= w.start < min(end, following)):
+        for weapon in (w for w in self.weapons if hit.end <= w.start < limit):
             if not self.may_be_object(hit, weapon):
                 continue
             # The first weapon after the predicate, and those listed with it ("S-400 systems
@@ -389,7 +406,9 @@ class _Reader:
             regions.append((hit.end, weapon.start))
         plain = concord = 0
         for lo, hi in regions:
-            if lexicon.negations is not None:
+            if lexicon.negations is not None and not masked:
+                plain += len(lexicon.negations.findall(folded, lo, hi))
+            elif lexicon.negations is not None:
                 plain += sum(1 for m in lexicon.negations.finditer(folded, lo, hi)
                              if not any(a <= m.start() < b for a, b in masked))
             if lexicon.negative_concord is not None:
@@ -405,9 +424,10 @@ class _Reader:
         entities, predicate = self.context.entities, hit.predicate
         start, end = self.clause(hit.start)
         actors = [a for a in self.actors if not self._after_preposition(a)]
-        agent = re.match(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?", self.folded[hit.end:])
+        # The agent needs a "by": most statements have none to look for.
+        agent = _AGENT.match(self.folded, hit.end) if self.folded.find("by", hit.end) >= 0 else None
         if agent:
-            at = hit.end + agent.end()
+            at = agent.end()
             for actor in self.actors:
                 if actor.start == at:
                     return root_of(actor.mention.entity, entities)
@@ -441,6 +461,8 @@ class _Reader:
         return bool(words) and words[-1].strip("\"'«„(") in self.lexicon.non_subject_prepositions
 
 
+# "launched by", "fired at the town by the": the agent of a passive predicate follows.
+_AGENT = re.compile(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?")
 # Skipped when looking for the preposition before a name: "from the United States".
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her"}
 
@@ -460,6 +482,8 @@ def _is_cyrillic(text: str) -> bool:
 
 
 _QUANTITY_REACH = 30
+_NUMBER = re.compile(r"\b(\d{1,4})\b")
+_SPACES = re.compile(r"\s+")
 _ANAPHOR_QUANTITY_REACH = 12
 
 
@@ -468,13 +492,13 @@ def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
     """A number in the few words before the weapon: 'two Iskander missiles', 'двух «Искандеров»'."""
     window_start = max(0, weapon_start - reach)
     window = folded[window_start:weapon_start]
-    digits = re.findall(r"\b(\d{1,4})\b", window)
+    digits = _NUMBER.findall(window)
     if digits:
         return int(digits[-1])
     if lexicon.numbers_pattern is not None:
         found = lexicon.numbers_pattern.findall(window)
         if found:
-            word = re.sub(r"\s+", " ", found[-1])
+            word = _SPACES.sub(" ", found[-1])
             return lexicon.numbers.get(word)
     return None
 

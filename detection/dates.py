@@ -11,6 +11,7 @@ from functools import cache
 from detection.lexicon import Lexicon
 
 _DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
 _DAY_FIRST = re.compile(r"(?<!\w)(\d{1,2})(?:st|nd|rd|th)?\s+([^\W\d]+)\.?(?:,?\s+(\d{4}))?")
 _MONTH_FIRST = re.compile(r"(?<!\w)([^\W\d]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{4}))?")
 
@@ -26,14 +27,14 @@ def statement_date(folded: str, published_on: date | None, lexicon: Lexicon) -> 
     if lexicon.weekdays_pattern is not None:
         match = lexicon.weekdays_pattern.search(folded)
         if match:
-            weekday = lexicon.weekdays[re.sub(r"\s+", " ", match.group(0))]
+            weekday = lexicon.weekdays[_SPACES.sub(" ", match.group(0))]
             # The most recent such day up to the article's date: news reports the past.
             return published_on - timedelta(days=(published_on.weekday() - weekday) % 7)
     if lexicon.relative_days_pattern is not None:
         match = lexicon.relative_days_pattern.search(folded)
         if match:
             return published_on + timedelta(days=lexicon.relative_days[
-                re.sub(r"\s+", " ", match.group(0))])
+                _SPACES.sub(" ", match.group(0))])
     return published_on
 
 
@@ -48,13 +49,15 @@ def time_phrase(content: str, folded: str, lexicon: Lexicon) -> str | None:
                     lexicon.time_phrases):
         if pattern is not None and (match := pattern.search(folded)):
             spans.append(match.span())
-    if lexicon.months and _DIGIT.search(folded):
+    # Dates and years need a digit: most statements have none to look for.
+    digits = _DIGIT.search(folded) is not None
+    if lexicon.months and digits:
         for pattern, month_group in ((_DAY_FIRST, 2), (_MONTH_FIRST, 1)):
             for match in pattern.finditer(folded):
                 if match.group(month_group) in lexicon.months:
                     spans.append(match.span())
                     break
-    if (match := _YEAR.search(folded)) is not None:
+    if digits and (match := _YEAR.search(folded)) is not None:
         spans.append(match.span())
     if not spans:
         return None
@@ -176,6 +179,13 @@ def _relation_before(folded: str, position: int, lexicon: Lexicon) -> tuple[str 
 
 def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_Anchor]:
     """Calendar expressions in `folded`, leftmost first; where two overlap the longer wins."""
+    # Each family of expressions is looked for only where its cue is present: most
+    # statements name no date at all.
+    digits = _DIGIT.search(folded) is not None
+    named_month = lexicon.months_pattern is not None and \
+        lexicon.months_pattern.search(folded) is not None
+    if not digits and not named_month and published_on is None:
+        return []
     found: list[_Anchor] = []
 
     def add(first: date | None, last: date | None, start: int, end: int,
@@ -185,12 +195,7 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             found.append(_Anchor(first, last, start, tail.end() if tail else end, is_range,
                                  year_given))
 
-    # Each family of expressions is looked for only where its cue is present: most
-    # statements name no date at all.
-    digits = _DIGIT.search(folded) is not None
     months = lexicon.months
-    named_month = lexicon.months_pattern is not None and \
-        lexicon.months_pattern.search(folded) is not None
     if digits:
         for match in _ISO.finditer(folded):
             day = _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -230,7 +235,7 @@ def _anchors(folded: str, published_on: date | None, lexicon: Lexicon) -> list[_
             if pattern is None:
                 continue
             for match in pattern.finditer(folded):
-                key = re.sub(r"\s+", " ", match.group(0))
+                key = _SPACES.sub(" ", match.group(0))
                 if table is lexicon.weekdays:
                     day = published_on - timedelta(days=(published_on.weekday() - table[key]) % 7)
                 else:

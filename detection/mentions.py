@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 
 import ahocorasick
 
@@ -125,15 +126,7 @@ class Matcher:
         if self._empty or not text:
             return []
         norm = norm if norm is not None and norm.original is text else normalize(text)
-        found: list[tuple[int, int, str]] = []
-        for end_index, (length, entries) in self._automaton.iter(norm.text):
-            start = end_index + 1 - length
-            for entity_id, pattern in entries:
-                if start > 0 and (norm.text[start - 1].isalnum() or norm.text[start - 1] == "_"):
-                    continue
-                match = pattern.match(norm.text, start)
-                if match:
-                    found.append((match.start(), match.end(), entity_id))
+        found = self._matches(norm.text, self.stems(norm.text), 0, len(norm.text))
         mentions = self._resolve_overlaps(found, norm)
         if lexicon is not None:
             mentions = [m for m in mentions
@@ -141,7 +134,31 @@ class Matcher:
                         and self._has_context(m, text, mentions)]
         return mentions
 
-    def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized) -> list[Mention]:
+    def stems(self, folded: str) -> list[tuple[int, int, list[tuple[str, re.Pattern[str]]]]]:
+        """(start, end, entries) of every alias stem in `folded`, in the automaton's order
+        (by where the stem ends)."""
+        if self._empty:
+            return []
+        return [(end_index + 1 - length, end_index + 1, entries)
+                for end_index, (length, entries) in self._automaton.iter(folded)]
+
+    def _matches(self, folded: str, stems: list, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, entity) of each alias matched from a stem, reading `folded[lo:hi]`
+        as if it were the whole text: nothing before `lo` or from `hi` on is seen."""
+        found: list[tuple[int, int, str]] = []
+        for start, _, entries in stems:
+            if start > lo and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                continue  # not where a word starts
+            for entity_id, pattern in entries:
+                match = pattern.match(folded, start, hi)
+                if match:
+                    found.append((match.start(), match.end(), entity_id))
+        return found
+
+    def _resolve_overlaps(self, found: list[tuple[int, int, str]], norm: Normalized,
+                          shift: int = 0) -> list[Mention]:
+        """Mentions from the longest of overlapping matches, offsets into the original text
+        less `shift`."""
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         mentions: list[Mention] = []
         last_end = -1
@@ -151,7 +168,7 @@ class Matcher:
             o_start, o_end = norm.span(start, end)
             entity = self.entities[entity_id]
             mentions.append(Mention(entity_id, entity.kind, norm.original[o_start:o_end],
-                                    o_start, o_end))
+                                    o_start - shift, o_end - shift))
             last_end = end
         return mentions
 
@@ -183,24 +200,68 @@ class Matcher:
                    for m in mentions)
 
 
+class ScannedText:
+    """A matcher's automaton run once over a whole text, then read part by part: `find`
+    gives for a part what `Matcher.find` gives for that part on its own, without folding
+    and scanning every part again."""
+
+    def __init__(self, matcher: Matcher, norm: Normalized):
+        self._matcher, self._norm = matcher, norm
+        self._stems = matcher.stems(norm.text)
+        self._stem_ends = [end for _, end, _ in self._stems]
+
+    def find(self, start: int, end: int) -> list[Mention]:
+        """`Matcher.find(text[start:end])`: offsets are relative to `start`."""
+        norm = self._norm
+        lo, hi = norm.folded_at(start), norm.folded_at(end)
+        if lo >= hi:
+            return []
+        first = bisect_left(self._stem_ends, lo + 1)
+        last = bisect_right(self._stem_ends, hi, lo=first)
+        # A stem that begins before the part is not in it, whatever its end.
+        stems = [stem for stem in self._stems[first:last] if stem[0] >= lo]
+        if not stems:
+            return []
+        found = self._matcher._matches(norm.text, stems, lo, hi)
+        return self._matcher._resolve_overlaps(found, norm, shift=start)
+
+
 # A capitalised word with lower-case letters after it: a surname, not a designation ("TB2").
 _FOLLOWER = re.compile(r"[ \t]+([A-ZА-ЯЁƏÇŞÖÜĞİԱ-Ֆ][a-zа-яёəçşöüğıա-ֆ'’-]+)(?!\w)")
 _CONTEXT_REACH = 200
 
 
 def _is_plain_word(surface: str) -> bool:
+    if surface.isalpha():  # most are: the check in C spares a walk letter by letter
+        return True
     return not any(char.isdigit() or char in "- " for char in surface)
 
 
 def mentions_between(mentions: list[Mention], start: int, end: int) -> list[Mention]:
     """The mentions (sorted by start, not overlapping) that lie inside [start, end)."""
+    if not mentions:
+        return []
     first = bisect_left(mentions, start, key=_start_of)
     last = bisect_left(mentions, end, lo=first, key=_start_of)
     return [m for m in mentions[first:last] if m.end <= end]
 
 
-def _start_of(mention: Mention) -> int:
-    return mention.start
+_start_of = attrgetter("start")  # in C: bisect calls it at every step
+
+
+class MentionIndex:
+    """An article's mentions (sorted by start, not overlapping) with their starts kept
+    apart, for looking up many ranges: bisect then compares numbers, with no call per step."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        self._starts = [m.start for m in mentions]
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """`mentions_between(self.mentions, start, end)`."""
+        first = bisect_left(self._starts, start)
+        last = bisect_left(self._starts, end, lo=first)
+        return [m for m in self.mentions[first:last] if m.end <= end]
 
 
 def build_matcher(watchlist: list) -> Matcher:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 
-from detection.mentions import Entity, Matcher, Mention
-from detection.text import Normalized, fold
+from detection.mentions import Entity, Matcher, Mention, ScannedText
+from detection.text import Normalized, fold, normalize
 
 GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
 _ID = re.compile(r"^[a-z0-9-]+$")
@@ -78,6 +78,10 @@ class Gazetteer:
         """Place mentions in `text`, longest first where they overlap, with offsets."""
         return self._matcher.find(text, norm=norm)
 
+    def scan(self, norm: Normalized) -> ScannedText:
+        """The places of a whole text, to be read back part by part."""
+        return ScannedText(self._matcher, norm)
+
     def name(self, place_id: str) -> str:
         place = self.places.get(place_id)
         return place.name if place else place_id
@@ -96,6 +100,24 @@ class Gazetteer:
             return False
         family = self._family[other]
         return not any(self._overlaps[a] & family for a in self._family[one])
+
+
+class ArticlePlaces:
+    """The gazetteer matched once over a whole article, for each statement to read its
+    places from by offsets (matching statement by statement folded and scanned the text again
+    for each). Matched on first use: an article without claims does not pay for it."""
+
+    def __init__(self, gazetteer: Gazetteer, text: str, norm: Normalized | None = None):
+        self.gazetteer, self._text = gazetteer, text
+        self._norm = norm if norm is not None and norm.original is text else None
+
+    @cached_property
+    def _scanned(self) -> ScannedText:
+        return self.gazetteer.scan(self._norm or normalize(self._text))
+
+    def find(self, start: int, end: int) -> list[Mention]:
+        """`Gazetteer.find(text[start:end])`: offsets are relative to `start`."""
+        return self._scanned.find(start, end)
 
 
 def load_gazetteer_data(paths: list[Path]) -> tuple[list[Place], dict[str, list[str]]]:

@@ -10,14 +10,17 @@ from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, Mention, mentions_between
+from detection.mentions import Entity, Mention, MentionIndex, mentions_between
+from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
-from detection.text import Sentence, find_quotes, fold, fold_aligned, split_sentences
+from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
 # A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
-# "İlqar Məmmədov").
+# "İlqar Məmmədov"). The word-start check stands after the first capital ((?<!\w.): no word
+# character before it), so the regex engine skips straight to capitals.
 _NAME = re.compile(
-    r"(?<!\w)(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){1,3}[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
+    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ](?<!\w.)[\w'’-]+\s+(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){0,2}"
+    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
               "she", "they", "we", "according", "as", "by", "for", "after", "before",
@@ -62,18 +65,22 @@ class StatementFound:
 def find_statements(text: str, mentions: list[Mention], entities: dict[str, Entity],
                     lexicon: Lexicon, published_on: date | None = None,
                     roles: list[Mention] | None = None,
-                    holders: dict | None = None) -> list[StatementFound]:
+                    holders: dict | None = None,
+                    norm: Normalized | None = None) -> list[StatementFound]:
     """Every attributed statement in `text`, with its speaker and claim frames.
 
     `roles` are mentions of actors by role ("Armenia's prime minister"): they stand for the
-    actor as a speaker, unless the text makes the holder a former one."""
+    actor as a speaker, unless the text makes the holder a former one. `norm` is
+    `normalize(text)` when the caller has it already."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
-    folded_text = fold_aligned(text)
+    folded_text = fold_aligned(text, norm)
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
     role_mentions = [r for r in roles or [] if not _is_former(text, r, lexicon)]
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
+    places = ArticlePlaces(default_gazetteer(), text, norm)
+    index = MentionIndex(mentions)
     for sentence in split_sentences(text):
         if sentence.paragraph in sidebar_paragraphs:
             continue
@@ -89,10 +96,14 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             end = sentence.start + len(before_verb.rstrip())
             return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
 
-        found = _statement_in(sentence, folded, text, mentions, entities, lexicon, last_speaker,
-                              role_mentions, by_title, antecedents, published_on=published_on)
+        # The sentence's own mentions, found once for all that reads the sentence.
+        local = index.between(sentence.start, sentence.end)
+        local_roles = _local(role_mentions, sentence)
+        found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
+                              last_speaker, local_roles, by_title, antecedents,
+                              published_on=published_on, places=places)
         if found is None:
-            _remember_subject(sentence, mentions, entities, role_mentions, last_speaker)
+            _remember_subject(sentence, local, entities, local_roles, last_speaker)
             continue
         found.said_on = statement_date(folded, published_on, lexicon)
         statements.append(found)
@@ -117,14 +128,14 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
     return any(lexicon.former_markers.fullmatch(w) for w in words)
 
 
-def _remember_subject(sentence: Sentence, mentions: list[Mention], entities: dict[str, Entity],
-                      roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
+def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
+                      local_roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
-    following "he said" refers to, when nobody has spoken yet in the paragraph."""
+    following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
+    `local_roles` are the sentence's mentions."""
     if sentence.paragraph in last_speaker:
         return
-    candidates = _speaker_candidates(sentence, _local(mentions, sentence), entities,
-                                     _local(roles, sentence))
+    candidates = _speaker_candidates(sentence, local, entities, local_roles)
     # Only the sentence's opening words are its subject; a name further on may be an object.
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
@@ -134,12 +145,13 @@ def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
     return mentions_between(mentions, sentence.start, sentence.end)
 
 
-def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Mention],
-                  entities: dict[str, Entity], lexicon: Lexicon,
+def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionIndex,
+                  local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                   last_speaker: dict[int, Speaker],
-                  roles: list[Mention], by_title=None,
+                  local_roles: list[Mention], by_title=None,
                   antecedents: Antecedents | None = None,
-                  published_on: date | None = None) -> StatementFound | None:
+                  published_on: date | None = None,
+                  places: ArticlePlaces | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -151,9 +163,11 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
     verb = _first_verb(lexicon, folded, outside)
     if phrase is None and verb is None and postposition is None:
         return None
-    local = _local(mentions, sentence)
-    candidates = _speaker_candidates(sentence, local, entities, _local(roles, sentence))
-    first_cue = min((m.start() for m in (phrase, verb) if m is not None), default=len(folded))
+    candidates = _speaker_candidates(sentence, local, entities, local_roles)
+    first_cue = len(folded)
+    for cue in (phrase, verb):
+        if cue is not None and cue.start() < first_cue:
+            first_cue = cue.start()
     if postposition is not None and postposition.start() < first_cue:
         # "Hacıyevin sözlərinə görə, CONTENT": the source stands right before the phrase.
         speaker = _ending_at(candidates, sentence.start + postposition.start())
@@ -200,12 +214,12 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: list[Men
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
                       hedged=hedged, antecedents=antecedents,
                       paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
-                      published_on=published_on)
+                      published_on=published_on, article_places=places)
     rel = content_start - sentence.start
-    claims = extract_claims(stripped, content_start, mentions, lexicon, context,
+    # The sentence's mentions hold all the statement's: a shorter list to look them up in.
+    claims = extract_claims(stripped, content_start, local, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
-    named_by_role = any(r.start == speaker.start and r.end == speaker.end
-                        for r in _local(roles, sentence))
+    named_by_role = any(r.start == speaker.start and r.end == speaker.end for r in local_roles)
     # Named by a title in this sentence ("the ministry's spokesman"): the title is the role.
     titled = sentence.start <= speaker.start and speaker not in candidates
     role = _role(sentence, speaker, lexicon) or (
@@ -224,7 +238,7 @@ def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
     for match in lexicon.speech_verbs.finditer(folded):
         if not outside(match.start()):
             continue
-        previous = folded[: match.start()].split()[-1:]
+        previous = folded[: match.start()].rsplit(None, 1)[-1:]
         if previous and previous[0].strip("\"'«„(") in lexicon.noun_markers:
             continue
         return match
@@ -254,7 +268,7 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
     # A role outranks the names inside it ("Armenia" in "Armenia's prime minister").
     speakers += [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
                  for m in local if m.kind == "actor"
-                 and not any(r.start <= m.start and m.end <= r.end for r in roles)]
+                 and not (roles and any(r.start <= m.start and m.end <= r.end for r in roles))]
     for match in _NAME.finditer(sentence.text):
         words = match.group(0).split()
         while words and fold(words[0]) in _NOT_NAMES:
@@ -420,20 +434,23 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
     return sentence.start, min(speaker.start, verb_at)
 
 
-def _preceding_actors(text: str, mentions: list[Mention], sentence: Sentence,
+def _preceding_actors(text: str, mentions: MentionIndex, sentence: Sentence,
                       speaker: Speaker) -> list[Mention]:
     paragraph_start = text.rfind("\n", 0, sentence.start)
     previous_start = text.rfind("\n", 0, max(0, paragraph_start))
     window_start = max(0, previous_start)
-    return [m for m in mentions_between(mentions, window_start, sentence.start)
-            if m.kind == "actor"]
+    return [m for m in mentions.between(window_start, sentence.start) if m.kind == "actor"]
+
+
+# ", the ministry's spokesman," right after a name: a candidate for the speaker's role.
+_APPOSITION_AFTER = re.compile(r"\s*,\s*([^,]{3,120}?)\s*(?:,|\.?$)")
 
 
 def _role(sentence: Sentence, speaker: Speaker, lexicon: Lexicon) -> str | None:
     """The role the text gives the speaker here: an apposition or a title before the name."""
     rel_end = speaker.end - sentence.start
     rest = sentence.text[rel_end:]
-    apposition = re.match(r"\s*,\s*([^,]{3,120}?)\s*(?:,|\.?$)", rest)
+    apposition = _APPOSITION_AFTER.match(rest)
     if apposition and lexicon.titles is not None and lexicon.titles.search(
             fold(apposition.group(1))):
         return apposition.group(1).strip()
