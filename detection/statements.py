@@ -81,14 +81,21 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     places = ArticlePlaces(default_gazetteer(), text, norm)
     index = MentionIndex(mentions)
+    # Actors named before the end of the current sentence, grown as the sentences go by:
+    # gathering them afresh for each statement read the whole article each time.
+    by_start = sorted(mentions, key=lambda m: m.start)
+    mentioned: set[str] = set()
+    counted = 0
     for sentence in split_sentences(text):
+        while counted < len(by_start) and by_start[counted].start < sentence.end:
+            mentioned.add(by_start[counted].entity)
+            counted += 1
         if sentence.paragraph in sidebar_paragraphs:
             continue
         folded = folded_text[sentence.start : sentence.end]
         def by_title(before_verb: str, sentence: Sentence = sentence) -> Speaker | None:
             if not holders:  # no actor has a role: nothing to resolve, nothing to collect
                 return None
-            mentioned = {m.entity for m in mentions if m.start < sentence.end}
             resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon)
             if resolved is None:
                 return None
