@@ -40,7 +40,8 @@ def pool_size():
     processes.configure(None)
 
 
-def _run(replica, tmp_path, name: str) -> dict:
+def _ingest(replica, tmp_path, name: str):
+    """(config, engine, reports): every outlet of the replica ingested into a fresh database."""
     site, base = replica
     config = Config.model_validate(config_for(site, base, f"sqlite:///{tmp_path / name}.db"))
     engine = engine_for(config.database_url)
@@ -48,17 +49,37 @@ def _run(replica, tmp_path, name: str) -> dict:
     async def ingest_all():
         return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
 
-    reports = asyncio.run(ingest_all())
-    analysis = analyse_all_pending(config, engine)
+    return config, engine, asyncio.run(ingest_all())
+
+
+def _detected(engine) -> dict:
     with Session(engine) as session:
         return {
-            "outcomes": [dict(r.outcomes) for r in reports],
-            "articles": sorted((a.url.rsplit("/", 1)[-1], a.title, a.text)
-                               for a in session.exec(select(Article))),
             "statements": sorted((s.speaker_name, s.text) for s in session.exec(select(Statement))),
             "claims": sorted(c.proposition + c.polarity for c in session.exec(select(Claim))),
-            "analysed": analysis.articles,
         }
+
+
+def _run(replica, tmp_path, name: str) -> dict:
+    config, engine, reports = _ingest(replica, tmp_path, name)
+    analysis = analyse_all_pending(config, engine)
+    with Session(engine) as session:
+        articles = sorted((a.url.rsplit("/", 1)[-1], a.title, a.text)
+                          for a in session.exec(select(Article)))
+    return {"outcomes": [dict(r.outcomes) for r in reports], "articles": articles,
+            **_detected(engine), "analysed": analysis.articles}
+
+
+def _kill_a_worker(pool_size):
+    """The shared pool of 2, started, with one worker killed as the kernel's OOM killer would:
+    the pool is broken for every job still in it."""
+    pool_size(2)
+    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)
+    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
+    victim = next(iter(pool._processes.values()))
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(timeout=30)
+    return pool
 
 
 def test_the_pool_stores_and_detects_exactly_what_one_process_does(replica, tmp_path, pool_size):
@@ -73,13 +94,7 @@ def test_the_pool_stores_and_detects_exactly_what_one_process_does(replica, tmp_
 
 
 def test_a_worker_killed_from_outside_costs_no_article(replica, tmp_path, pool_size):
-    pool_size(2)
-    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)
-    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
-    # As the kernel's OOM killer would: the pool is broken for every page still in it.
-    victim = next(iter(pool._processes.values()))
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.join(timeout=30)
+    pool = _kill_a_worker(pool_size)
     result = _run(replica, tmp_path, "killed")
     assert sorted(k for r in result["outcomes"] for k in r) == ["stored", "stored"]
     assert sum(r["stored"] for r in result["outcomes"]) == ARTICLES
@@ -90,27 +105,13 @@ def test_a_worker_killed_from_outside_costs_no_article(replica, tmp_path, pool_s
 def test_a_pool_broken_during_analysis_costs_no_article(replica, tmp_path, pool_size, caplog):
     pool_size(1)
     inline = _run(replica, tmp_path, "inline-analysis")
-    site, base = replica
-    config = Config.model_validate(config_for(site, base, f"sqlite:///{tmp_path / 'broken'}.db"))
-    engine = engine_for(config.database_url)
-
-    async def ingest_all():
-        return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
-
-    asyncio.run(ingest_all())  # stored inline; analysis below meets a broken pool
-    pool_size(2)
-    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)
-    assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
-    victim = next(iter(pool._processes.values()))
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.join(timeout=30)
+    config, engine, _ = _ingest(replica, tmp_path, "broken")  # stored inline
+    _kill_a_worker(pool_size)  # analysis below meets a broken pool
     analysis = analyse_all_pending(config, engine)
     assert "pool broke during detection" in caplog.text
     assert analysis.articles == ARTICLES and analysis.errors == 0
-    with Session(engine) as session:
-        statements = sorted((s.speaker_name, s.text) for s in session.exec(select(Statement)))
-        claims = sorted(c.proposition + c.polarity for c in session.exec(select(Claim)))
-    assert statements == inline["statements"] and claims == inline["claims"]
+    detected = _detected(engine)
+    assert detected["statements"] == inline["statements"] and detected["claims"] == inline["claims"]
 
 
 def test_a_page_that_extracts_forever_costs_only_itself(tmp_path, pool_size, monkeypatch):
