@@ -19,6 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import text
 
@@ -48,7 +49,7 @@ class TreeMemory:
 
     def __enter__(self) -> TreeMemory:
         # CPU used before the run (generating the replica) is not the run's.
-        self.before = {pid: _cpu_seconds(pid) or 0.0 for pid in [os.getpid(), *self.exclude]}
+        self.before = {pid: seen.cpu for pid, seen in _processes().items()}
         self._thread.start()
         return self
 
@@ -58,61 +59,58 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
-            tree = self._tree()
-            self.peak_mb = max(self.peak_mb, sum(_rss_kb(p) for p in tree) / 1024)
+            seen = _processes()  # one read of /proc per sample serves memory and CPU both
+            tree = self._tree(seen)
+            self.peak_mb = max(self.peak_mb, sum(seen[p].rss_kb for p in tree) / 1024)
             for pid in [*tree, *self.exclude]:
-                if (used := _cpu_seconds(pid)) is not None:
-                    self.cpu[pid] = used
+                if pid in seen:
+                    self.cpu[pid] = seen[pid].cpu
 
     def cpu_split(self) -> dict[str, float]:
         """CPU seconds used so far by this process, its descendants, and the excluded ones."""
-        main = os.getpid()
-        split = {"pipeline process": self.cpu.get(main, 0.0), "worker processes": 0.0,
-                 "site server": 0.0}
-        split["pipeline process"] -= self.before.get(main, 0.0)
+        split = {"pipeline process": 0.0, "worker processes": 0.0, "site server": 0.0}
         for pid, used in self.cpu.items():
-            used -= self.before.get(pid, 0.0)
-            if pid in self.exclude:
-                split["site server"] += used
-            elif pid != main:
-                split["worker processes"] += used
+            part = ("pipeline process" if pid == os.getpid() else
+                    "site server" if pid in self.exclude else "worker processes")
+            split[part] += used - self.before.get(pid, 0.0)
         return split
 
-    def _tree(self) -> list[int]:
-        parents: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    def _tree(self, seen: dict[int, _Process]) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for pid, process in seen.items():
+            children.setdefault(process.parent, []).append(pid)
         tree, todo = [], [os.getpid()]
         while todo:
             pid = todo.pop()
             if pid in self.exclude:
                 continue
             tree.append(pid)
-            todo.extend(parents.get(pid, []))
+            todo.extend(children.get(pid, []))
         return tree
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+class _Process(NamedTuple):
+    parent: int
+    cpu: float  # seconds, user and system
+    rss_kb: int
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+_TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _processes() -> dict[int, _Process]:
+    """Every process on the machine, from one read of its /proc/<pid>/stat."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[int(entry.name)] = _Process(int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS,
+                                              int(fields[21]) * _PAGE_KB)
+    return found
 
 
 async def backfill_source(source, engine, since: date, until: date) -> list[dict]:
