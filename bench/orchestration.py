@@ -130,6 +130,8 @@ def timed_monitor(config: Path, api_url: str | None) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+# Not claimwatch.pipeline.run_once: that ingests the sources one after the other, while the
+# flow gathers them on one event loop; the comparison is of the same work.
 PLAIN_PASS = """
 import asyncio, sys, time
 from pathlib import Path
