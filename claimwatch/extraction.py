@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from claimwatch import processes
@@ -88,9 +87,6 @@ def extract_inputs(sources: list[str], *, workers: int | None = None) -> list[di
         return [_extract_task(t) for t in tasks]
     # Not a plain fork: the caller may hold threads (servers, loggers) a fork would copy
     # mid-lock. A fork server imported once forks workers that need not import again.
-    initializer, initargs = processes.worker_initializer()
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
-                             mp_context=processes.forkserver_context(),
-                             initializer=initializer, initargs=initargs) as pool:
+    with processes.new_pool(min(workers, len(tasks))) as pool:
         return list(pool.map(_extract_task, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
 

@@ -25,6 +25,7 @@ PRELOAD = ["claimwatch.processes", "scrapers.extract", "detection"]
 # True only in the pool's workers: their main thread is ours to interrupt with a signal.
 _in_worker = False
 _lock = threading.Lock()
+_lifeline_lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _configured: int | None = None
 
@@ -77,18 +78,9 @@ def _start_worker(lifeline) -> None:
     threading.Thread(target=exit_with_parent, name="lifeline", daemon=True).start()
 
 
-_lifeline_reader = None
-_lifeline_writer = None
-
-
-def worker_initializer() -> tuple:
-    """(initializer, initargs) for any pool of this process: workers that die with it."""
-    global _lifeline_reader, _lifeline_writer
-    if _lifeline_writer is None:
-        # Both ends stay open here for the process's life: the reader is handed to each new
-        # worker, the writer is never written, only held.
-        _lifeline_reader, _lifeline_writer = multiprocessing.Pipe(duplex=False)
-    return _start_worker, (_lifeline_reader,)
+# (read end, write end), made with the first pool and kept open for the process's life: the
+# read end is handed to each new worker, the write end is never written, only held.
+_lifeline = None
 
 
 def available_cores() -> int:
@@ -111,14 +103,20 @@ def size() -> int:
     return _configured if _configured is not None else available_cores()
 
 
-def forkserver_context():
-    """The one fork server of this process, with the extraction and detection code imported.
+def new_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool forked from this process's one fork server, its workers set up to die with it.
 
-    Every pool of this process (the shared one, `claimwatch extract`'s) forks from it; its
-    preload list is read once, when it starts, so it is set in this one place."""
+    Every pool of this process (the shared one, `claimwatch extract`'s) comes from here: the
+    fork server reads its preload list (the extraction and detection code) only once, when it
+    starts, so it is set in this one place."""
+    global _lifeline
+    with _lifeline_lock:
+        if _lifeline is None:
+            _lifeline = multiprocessing.Pipe(duplex=False)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return context
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_start_worker, initargs=(_lifeline[0],))
 
 
 def pool_for(items: int) -> ProcessPoolExecutor | None:
@@ -132,9 +130,7 @@ def pool_for(items: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             if items < MIN_ITEMS_FOR_POOL:
                 return None
-            initializer, initargs = worker_initializer()
-            _pool = ProcessPoolExecutor(max_workers=size(), mp_context=forkserver_context(),
-                                        initializer=initializer, initargs=initargs)
+            _pool = new_pool(size())
             log.debug("started %d worker processes", size())
         return _pool
 
