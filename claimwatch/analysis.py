@@ -114,6 +114,12 @@ def detect_in_pool(watchlist: list, key: str, batch: list[Article]
         yield from (None for _ in batch[given:])
 
 
+def took_all_pending(done: int) -> bool:
+    """Whether a batch that handled `done` articles (analysed or failed) left none pending: a
+    batch shorter than the batch size took every article there was."""
+    return done < BATCH_SIZE
+
+
 def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = False
                         ) -> AnalysisReport:
     """Every pending article, batch after batch (outside Prefect: tools and tests)."""
@@ -123,7 +129,7 @@ def analyse_all_pending(config: Config, engine: Engine, *, historical: bool = Fa
         report, failed = analyse_pending(config, engine, historical=historical, skip=skip)
         total.merge(report)
         skip = skip | set(failed)
-        if report.articles + report.errors < BATCH_SIZE:  # a short batch took all that was pending
+        if took_all_pending(report.articles + report.errors):
             return total
 
 

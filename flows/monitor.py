@@ -15,7 +15,7 @@ from prefect.tasks import exponential_backoff
 
 from alerts import deliver_due
 from claimwatch import processes
-from claimwatch.analysis import BATCH_SIZE, AnalysisReport, analyse_pending
+from claimwatch.analysis import AnalysisReport, analyse_pending, took_all_pending
 from claimwatch.config import Config, Source, find_config_path, load_config
 from claimwatch.ingest import ingest_source
 from flows import fanout
@@ -107,7 +107,7 @@ def analyse_in_batches(config_path: str | None, historical: bool = False) -> dic
         report, failed = analyse_batch_task(config_path, number, skip, historical)
         total.merge(report)
         skip += failed
-        if report["articles"] + report["errors"] < BATCH_SIZE:  # it took all that was pending
+        if took_all_pending(report["articles"] + report["errors"]):
             return total.as_dict()
         number += 1
 
