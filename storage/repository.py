@@ -43,9 +43,13 @@ _ORIGINAL_OF = (select(_articles.id).where(_articles.fingerprint == bindparam("f
                 .order_by(_articles.id).limit(1))
 
 
+def _insert_builder(session: Session):
+    """The dialect's INSERT, the one that knows ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 @functools.cache
-def _insert_article(dialect: str):
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _insert_article(builder):
     return (builder(Article.__table__).on_conflict_do_nothing(index_elements=["url"])
             .returning(_articles.id))
 
@@ -53,10 +57,8 @@ def _insert_article(dialect: str):
 def insert_ignore(*, session: Session, model: type[SQLModel], values: dict,
                   keys: list[str]) -> int | None:
     """INSERT that does nothing on a unique-key clash; returns the row's id either way."""
-    dialect = session.get_bind().dialect.name
     table = model.__table__
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (builder(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = (_insert_builder(session)(table).values(**values).on_conflict_do_nothing(index_elements=keys)
                  .returning(table.c.id))
     inserted = session.exec(statement).first()  # type: ignore[call-overload]
     if inserted is not None:
@@ -87,7 +89,7 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
                   language=language, fetched_at=utcnow(), text=text, fingerprint=fingerprint,
                   origin=origin, encoding_suspect=encoding_suspect)
     inserted = session.exec(  # type: ignore[call-overload]
-        _insert_article(session.get_bind().dialect.name), params=values).first()
+        _insert_article(_insert_builder(session)), params=values).first()
     session.commit()
     if inserted is None:
         return "known"
@@ -96,8 +98,7 @@ def store_article(*, session: Session, source_id: str, url: str, title: str | No
 
 def record_source_run(*, session: Session, source_id: str, error: str | None) -> None:
     """Remember a source's last run (an upsert: two runs of one source may finish together)."""
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    builder = _insert_builder(session)
     values = dict(source_id=source_id, last_run_at=utcnow(), last_error=error)
     statement = builder(SourceState.__table__).values(**values)
     session.exec(statement.on_conflict_do_update(  # type: ignore[call-overload]
@@ -108,8 +109,7 @@ def record_source_run(*, session: Session, source_id: str, error: str | None) ->
 
 def record_source_health(*, session: Session, source_id: str, problem: str | None) -> None:
     """Remember what a run found wrong with a source as a whole (None: nothing)."""
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    builder = _insert_builder(session)
     now = utcnow()
     statement = builder(SourceState.__table__).values(source_id=source_id, health_problem=problem,
                                                        health_checked_at=now)
@@ -139,8 +139,7 @@ def add_mentions(*, session: Session, article_id: int, mentions: Iterable) -> No
     if not rows:
         return
     # One statement for the article's mentions: a backfill stores tens of thousands.
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    builder = _insert_builder(session)
     for chunk_start in range(0, len(rows), 500):
         session.exec(builder(Mention.__table__).values(rows[chunk_start:chunk_start + 500])  # type: ignore[call-overload]
                      .on_conflict_do_nothing(index_elements=["article_id", "entity", "start"]))
