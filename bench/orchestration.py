@@ -117,13 +117,14 @@ def start_server(home: Path, database_url: str | None = None) -> tuple[subproces
 
 
 def timed_monitor(config: Path, api_url: str | None) -> float:
-    """Wall seconds of one `monitor` flow run in a fresh interpreter (as `claimwatch run` does)."""
+    """Wall seconds of one `monitor` flow run in a fresh interpreter, made as `claimwatch run`
+    makes it (`run_pass`: the extraction fork server started, then the flow called)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
     if api_url:
         env["PREFECT_API_URL"] = api_url
-    code = ("import asyncio, sys, time; import flows.monitor as m; "
-            "t = time.perf_counter(); asyncio.run(m.monitor(config_path=sys.argv[1])); "
+    code = ("import sys, time; import flows.monitor as m; "
+            "t = time.perf_counter(); m.run_pass(config_path=sys.argv[1]); "
             "print(time.perf_counter() - t)")
     done = subprocess.run([sys.executable, "-c", code, str(config)], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True)
@@ -136,6 +137,7 @@ PLAIN_PASS = """
 import asyncio, sys, time
 from pathlib import Path
 from alerts import deliver_due
+from claimwatch import processes
 from claimwatch.analysis import analyse_all_pending
 from claimwatch.config import load_config
 from claimwatch.ingest import ingest_source
@@ -145,6 +147,7 @@ async def all_sources(config, engine):
     return await asyncio.gather(*(ingest_source(s, engine) for s in config.sources))
 
 start = time.perf_counter()
+processes.warm_up()  # as run_pass and pipeline.run_once do
 config = load_config(Path(sys.argv[1]))
 engine = engine_for(config.database_url)
 asyncio.run(all_sources(config, engine))

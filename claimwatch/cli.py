@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -108,9 +107,9 @@ def run(ctx: typer.Context, source: Annotated[Optional[list[str]], typer.Option(
         raise typer.Exit(2)
     _engine(cfg)  # an unreachable database is one line here, not a failed flow's traceback
     _prefect_defaults()
-    from flows.monitor import monitor, summary_markdown
+    from flows.monitor import run_pass, summary_markdown
 
-    summary = asyncio.run(monitor(config_path=str(path.resolve()), sources=source or None))
+    summary = run_pass(config_path=str(path.resolve()), sources=source or None)
     console.print(summary_markdown(summary), markup=False, highlight=False)
     failures = [f"source {r['source']}: {r['failed']}" for r in summary["sources"] if r["failed"]]
     failures += summary["delivery"]["failures"]

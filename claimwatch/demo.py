@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
@@ -35,7 +34,7 @@ def write_demo_config(workdir: Path, site_base: str, smtp_port: int) -> Path:
 
 def run_demo(console: Console, workdir: Path | None = None) -> dict:
     """Serve the sample site, run the monitor flow once, print what it found; returns the summary."""
-    from flows.monitor import monitor
+    from flows.monitor import run_pass
 
     workdir = (workdir or Path.cwd() / DEMO_WORKDIR).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -47,7 +46,7 @@ def run_demo(console: Console, workdir: Path | None = None) -> dict:
         console.print(f"Sample news site on {site.base}, mail capture on 127.0.0.1:"
                       f"{capture.port}; running the monitor flow…")
         before = len(list(mail_dir.glob("*.eml")))
-        summary = asyncio.run(monitor(config_path=str(config_path)))
+        summary = run_pass(config_path=str(config_path))
         after = sorted(mail_dir.glob("*.eml"))
     summary["new_mail"] = [str(p) for p in after[before:]]
     summary["config_path"] = str(config_path)

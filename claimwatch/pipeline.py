@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def run_once(config: Config, *, sources: list[str] | None = None) -> dict:
     """Ingest every enabled (or named) source, analyse what is new, deliver due alerts."""
     processes.configure(config.processes)
+    processes.warm_up()
     engine = engine_for(config.database_url)
     chosen = [s for s in config.sources if (s.id in sources if sources else s.enabled)]
     reports = []

@@ -1,9 +1,10 @@
 """The process pool for the CPU-bound stages (main-text extraction, detection): a run uses every core.
 
-One pool per process, started on first real use (an idle monitor run never pays for it) and shut
+One pool per process, started on first real use (an idle monitor run starts no worker) and shut
 down at exit. Its workers are forked from a fork server that has imported the extraction and
 detection code once: a worker starts in milliseconds, and it never inherits the parent's threads
 (Prefect's, the HTTP server's in tests) in the middle of holding a lock, as a plain fork could.
+A pass that will likely need workers can start the fork server ahead (`warm_up`).
 """
 
 from __future__ import annotations
@@ -103,19 +104,39 @@ def size() -> int:
     return _configured if _configured is not None else available_cores()
 
 
+def _fork_server():
+    """The forkserver context, its preload list (the extraction and detection code) set.
+
+    The fork server reads that list only once, when it starts, so it is set in this one place."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def warm_up() -> None:
+    """Start the fork server now, without waiting for it: it spends half a second importing the
+    extraction code in its own process, which then overlaps whatever this process does first
+    (registering a Prefect run, reading feeds) instead of delaying the first extraction.
+
+    For passes that will likely extract; a pass that turns out idle has spent that CPU in vain
+    but starts no worker. Does nothing when the pool is off (one process)."""
+    if size() < 2:
+        return
+    _fork_server()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 def new_pool(workers: int) -> ProcessPoolExecutor:
     """A pool forked from this process's one fork server, its workers set up to die with it.
 
-    Every pool of this process (the shared one, `claimwatch extract`'s) comes from here: the
-    fork server reads its preload list (the extraction and detection code) only once, when it
-    starts, so it is set in this one place."""
+    Every pool of this process (the shared one, `claimwatch extract`'s) comes from here."""
     global _lifeline
     with _lifeline_lock:
         if _lifeline is None:
             _lifeline = multiprocessing.Pipe(duplex=False)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_fork_server(),
                                initializer=_start_worker, initargs=(_lifeline[0],))
 
 
