@@ -13,8 +13,10 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run, task_run
 from prefect.tasks import exponential_backoff
+from prefect.utilities.asyncutils import run_coro_as_sync
 
 from claimwatch import backfill as days
+from flows.limits import host_tags, read_tag_limits
 from flows.monitor import analyse_in_batches, load_flow_config, retry_if_transient
 from scrapers.items import Item
 from storage.db import engine_for
@@ -28,7 +30,7 @@ def backfill_run_name() -> str:
 
 @task(name="discover-history", task_run_name="discover-history-{source_id}", retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=10), retry_jitter_factor=0.5,
-      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE, tags=["network"])
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def discover_history_task(config_path: str | None, source_id: str) -> dict[date, list[Item]]:
     import asyncio
 
@@ -44,7 +46,7 @@ def days_run_name() -> str:
 
 @task(name="backfill-days", task_run_name=days_run_name, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=10), retry_jitter_factor=0.5,
-      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE, tags=["network"])
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def backfill_days_task(config_path: str | None, source_id: str, todo: list[date],
                        items: dict[date, list[Item]] | None = None, backoff: float = 1.0
                        ) -> list[dict]:
@@ -86,9 +88,11 @@ def backfill(source: str, since: date, until: date | None = None,
     artifact_id = create_progress_artifact(
         progress=_percent(total - len(todo), total), key=f"backfill-{source}",
         description=f"Days of {source} from {since} to {until} ingested")
-    history = discover_history_task(config_path, source) if mode == "history" and todo else {}
-    task = backfill_days_task.with_options(
-        retries=chunk_retries, tags=["network", f"host:{days.host_of(chosen)}"])
+    # Both tasks fetch from the source's host; tagged once for the run (flows.limits).
+    tags = run_coro_as_sync(read_tag_limits()).held(host_tags(days.host_of(chosen)))
+    history = (discover_history_task.with_options(tags=tags)(config_path, source)
+               if mode == "history" and todo else {})
+    task = backfill_days_task.with_options(retries=chunk_retries, tags=tags)
     results, failed = [], []
     for first in range(0, len(todo), days_per_task):
         some = todo[first:first + days_per_task]

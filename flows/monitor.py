@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import AsyncClientContext, FlowRunContext
+from prefect.context import AsyncClientContext, FlowRunContext, SyncClientContext
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
@@ -19,6 +19,7 @@ from claimwatch.analysis import AnalysisReport, analyse_pending, took_all_pendin
 from claimwatch.config import Config, Source, find_config_path, load_config
 from claimwatch.ingest import ingest_source
 from flows import fanout
+from flows.limits import TagLimits, host_tags, read_tag_limits
 from scrapers.errors import ExtractError
 from storage.db import engine_for
 
@@ -74,7 +75,7 @@ def retry_if_transient(task, task_run, state) -> bool:
 
 @task(name="ingest-source", task_run_name="ingest-{source_id}", retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=5), retry_jitter_factor=0.5,
-      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE, tags=["network"])
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 async def ingest_source_task(config_path: str | None, source_id: str) -> dict:
     # Async, so that all sources of a pass share one event loop (and one extraction thread
     # pool) instead of a loop and a pool per source competing for the cores.
@@ -84,9 +85,11 @@ async def ingest_source_task(config_path: str | None, source_id: str) -> dict:
     return report.as_dict()
 
 
-def ingest_task_for(source: Source):
-    """The ingest task tagged with its host: a `host:<name>` concurrency limit serialises fetches."""
-    return ingest_source_task.with_options(tags=["network", f"host:{fanout.host_of(source.url)}"])
+def ingest_task_for(source: Source, limits: TagLimits):
+    """The ingest task tagged with its host where a limit holds the tag: a `host:<name>`
+    concurrency limit serialises fetches."""
+    return ingest_source_task.with_options(
+        tags=limits.held(host_tags(fanout.host_of(source.url))))
 
 
 @task(name="analyse-batch", task_run_name="analyse-batch-{number}", cache_policy=NO_CACHE)
@@ -130,7 +133,7 @@ async def ingest_source_flow(source_id: str, config_path: str | None = None) -> 
             ./claimwatch.yaml.
     """
     source = load_flow_config(config_path).source(source_id)
-    report = await ingest_task_for(source)(config_path, source_id)
+    report = await ingest_task_for(source, await read_tag_limits())(config_path, source_id)
     await acreate_table_artifact(key=f"ingest-{source_id}", table=[fanout.report_row(report)],
                                  description=f"Outcomes of {source_id} in this run")
     return report
@@ -156,8 +159,10 @@ async def ingest_in_process(config_path: str | None, chosen: list[Source]) -> li
     # One Prefect client for all the tasks on this loop; without it each task run opens its
     # own (a TLS context and a connection each: ~20 ms a source).
     async with AsyncClientContext.get_or_create():
-        outcomes = await asyncio.gather(*(ingest_task_for(s)(config_path, s.id) for s in chosen),
-                                        return_exceptions=True)
+        limits = await read_tag_limits()
+        outcomes = await asyncio.gather(
+            *(ingest_task_for(s, limits)(config_path, s.id) for s in chosen),
+            return_exceptions=True)
     reports = []
     for source, outcome in zip(chosen, outcomes, strict=True):
         if isinstance(outcome, BaseException):  # one failed source is reported; the others go on
@@ -192,8 +197,11 @@ async def monitor(config_path: str | None = None, sources: list[str] | None = No
         reports = await fanout.ingest_on_workers(config_path, [s.id for s in chosen], logger)
     if reports is None:
         reports = await ingest_in_process(config_path, chosen)
-    analysis = analyse_in_batches(config_path)
-    delivery = deliver_task(config_path)
+    # One Prefect client for the sync tasks; without it each task run makes its own (a TLS
+    # context and a version check each).
+    with SyncClientContext.get_or_create():
+        analysis = analyse_in_batches(config_path)
+        delivery = deliver_task(config_path)
     summary = {"sources": reports, "analysis": analysis, "delivery": delivery,
                "conflicts": fanout.new_conflicts(engine, since=started)}
     await acreate_markdown_artifact(
@@ -209,7 +217,10 @@ def run_pass(config_path: str | None = None, sources: list[str] | None = None) -
     start (registering the run takes a few hundred milliseconds, mostly waiting on the server)
     instead of delaying the pass's first extraction."""
     processes.warm_up()
-    return asyncio.run(monitor(config_path=config_path, sources=sources))
+    # Prefect's engine reads the server's default result storage with a sync client as the run
+    # starts; given one here, it makes none of its own.
+    with SyncClientContext.get_or_create():
+        return asyncio.run(monitor(config_path=config_path, sources=sources))
 
 
 def _is_error(outcome: str) -> bool:

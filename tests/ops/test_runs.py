@@ -9,6 +9,7 @@ from prefect.states import Completed, Failed
 
 from claimwatch.config import Source
 from flows import fanout
+from flows.limits import TagLimits
 from flows.monitor import (
     ingest_task_for,
     load_flow_config,
@@ -18,9 +19,11 @@ from flows.monitor import (
 from scrapers.errors import ExtractError, FetchError
 
 
-def test_ingest_tasks_carry_the_tag_of_their_host():
+def test_ingest_tasks_carry_the_tag_of_their_host_where_a_limit_holds_it():
     source = Source(id="tass", kind="rss", url="https://TASS.example.org:8443/rss/v2.xml")
-    assert "host:tass.example.org" in ingest_task_for(source).tags
+    limited = TagLimits(frozenset({"host:tass.example.org"}))
+    assert ingest_task_for(source, limited).tags == {"host:tass.example.org"}
+    assert ingest_task_for(source, TagLimits(frozenset())).tags == set()
 
 
 def test_only_failures_that_may_pass_are_retried():
