@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -72,9 +73,11 @@ def write_site(folder: Path, sources: int, per_source: int, kilobytes: int) -> N
             + "".join(items) + "</channel></rss>", encoding="utf-8")
 
 
-def write_config(folder: Path, base: str, sources: int, database_url: str, name: str) -> Path:
+def write_config(folder: Path, bases: list[str], sources: int, database_url: str,
+                 name: str) -> Path:
+    """Source sN at bases[N]: one host per outlet, as on the web, or all on one."""
     raw = {"database_url": database_url,
-           "sources": [{"id": f"s{s}", "kind": "rss", "url": f"{base}/s{s}/feed.xml",
+           "sources": [{"id": f"s{s}", "kind": "rss", "url": f"{bases[s]}/s{s}/feed.xml",
                         "language": "en", "crawl_delay": 0, "concurrency": 4}
                        for s in range(sources)],
            "watchlist": [{"id": "iskander", "kind": "weapon", "name": "Iskander",
@@ -169,6 +172,17 @@ def timed_plain(config_path: Path) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def served_bases(stack: ExitStack, root: Path, sources: int, hosts: str) -> list[str]:
+    """The base URL of each source: 127.0.0.2, .3, ... (one host per outlet, so each has its
+    own politeness slot and its own `host:` tag, as outlets on the web do), or all on 127.0.0.1."""
+    from claimwatch.sample_site import SampleSite
+
+    if hosts == "one":
+        return [stack.enter_context(SampleSite(root=root, port=0)).base] * sources
+    return [stack.enter_context(SampleSite(root=root, port=0, host=f"127.0.0.{2 + s}")).base
+            for s in range(sources)]
+
+
 def _runs(walls: list[float]) -> str:
     return f"median {statistics.median(walls):.2f} s (runs: {', '.join(f'{x:.2f}' for x in walls)})"
 
@@ -198,6 +212,9 @@ def main() -> None:
     parser.add_argument("--prefect-database", choices=["sqlite", "postgres"], default="sqlite",
                         help="the Prefect server's own database (sqlite: `prefect server start`'s "
                              "default; postgres: as in production, on 127.0.0.1:5432)")
+    parser.add_argument("--hosts", choices=["distinct", "one"], default="distinct",
+                        help="each source on a loopback address of its own (default), or all "
+                             "on 127.0.0.1")
     parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
     parser.add_argument("--worker-limit", type=int, default=None,
                         help="flow runs each fanout worker runs at once (default: no limit)")
@@ -207,14 +224,13 @@ def main() -> None:
     args = parser.parse_args()
     from bench.conflicts import database
     from bench.fanout import Workers, describe
-    from claimwatch.sample_site import SampleSite
     from storage.db import upgrade_schema
 
     work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     drops: list = []
     print(f"claimwatch database: {args.database}; Prefect server database: "
-          f"{args.prefect_database}; {args.sources} sources, {args.articles} articles of "
-          f"{args.page_kb} KB")
+          f"{args.prefect_database}; {args.sources} sources ({args.hosts} hosts), "
+          f"{args.articles} articles of {args.page_kb} KB")
     try:
         site_root = work / "site"
         write_site(site_root, args.sources, max(1, args.articles // args.sources), args.page_kb)
@@ -225,12 +241,14 @@ def main() -> None:
         server, api = start_server(work / "prefect-home", prefect_url)
         os.environ["PREFECT_HOME"] = str(work / "prefect-embedded")
         try:
-            with SampleSite(root=site_root, port=0) as site:
+            with ExitStack() as sites:
+                bases = served_bases(sites, site_root, args.sources, args.hosts)
+
                 def config(name: str) -> Path:
                     url, drop = database(args.database, work)
                     drops.append(drop)
                     upgrade_schema(url)
-                    return write_config(work, site.base, args.sources, url, name)
+                    return write_config(work, bases, args.sources, url, name)
 
                 if {"idle", "embedded"} & set(args.measure):
                     idle = config("idle")

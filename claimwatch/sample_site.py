@@ -49,9 +49,11 @@ class _SiteServer(ThreadingHTTPServer):
 class SampleSite:
     """A threaded HTTP server for a folder of sample outlets; use as a context manager."""
 
-    def __init__(self, root: Path = SITE_ROOT, port: int = 0):
+    def __init__(self, root: Path = SITE_ROOT, port: int = 0, host: str = "127.0.0.1"):
         self.root = root
         self.port = port
+        # Any address of 127.0.0.0/8 is this machine: benchmarks give each outlet a host of its own.
+        self.host = host
         self._server: ThreadingHTTPServer | None = None
 
     def __enter__(self) -> SampleSite:
@@ -66,15 +68,15 @@ class SampleSite:
             return _SiteHandler(*args, base=self.base, directory=str(self.root), **kwargs)
 
         try:
-            self._server = _SiteServer(("127.0.0.1", self.port), make_handler)
+            self._server = _SiteServer((self.host, self.port), make_handler)
         except OSError:
-            self._server = _SiteServer(("127.0.0.1", 0), make_handler)
+            self._server = _SiteServer((self.host, 0), make_handler)
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def stop(self) -> None:
         if self._server is not None:
