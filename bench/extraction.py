@@ -69,6 +69,14 @@ def ours(body: bytes, url: str) -> str:
         return ""
 
 
+def importable_ours():
+    """`ours` as the pool's workers can find it: run as `python -m bench.extraction`, this module
+    is `__main__`, which the workers do not import (see claimwatch/fork_server_boot.py)."""
+    from bench.extraction import ours as importable
+
+    return importable
+
+
 def bare(body: bytes, url: str) -> str:
     return trafilatura.extract(body, url=url, include_comments=False) or ""
 
@@ -106,13 +114,14 @@ def fetch_and_extract(pages: dict[str, bytes], truth: dict[str, dict]) -> dict:
         with served(Path(folder)) as (base, _):
             pool = processes.pool_for(len(pages))
             pool.submit(int).result()  # workers up before the clock starts, as in a long run
+            extract = importable_ours()
 
             async def run() -> dict[str, str]:
                 loop = asyncio.get_running_loop()
                 async with make_client(delay=0, host_concurrency=4) as client:
                     async def one(key: str) -> tuple[str, str]:
                         page = await fetch(client, f"{base}/{key}.html")
-                        text = await loop.run_in_executor(pool, ours, page.body,
+                        text = await loop.run_in_executor(pool, extract, page.body,
                                                           truth[key]["url"])
                         return key, text
                     return dict(await asyncio.gather(*(one(k) for k in pages)))
@@ -132,7 +141,7 @@ def extract_alone(pages: dict[str, bytes], truth: dict[str, dict]) -> dict:
     pool.submit(int).result()
     keys = list(pages)
     started = time.perf_counter()
-    texts = list(pool.map(ours, [pages[k] for k in keys], [truth[k]["url"] for k in keys],
+    texts = list(pool.map(importable_ours(), [pages[k] for k in keys], [truth[k]["url"] for k in keys],
                           chunksize=4))
     elapsed = time.perf_counter() - started
     return {"extractor": f"extract_article alone, {processes.size()} processes",

@@ -21,7 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 log = logging.getLogger(__name__)
 # Below this many items, handing work to other processes costs more than it saves.
 MIN_ITEMS_FOR_POOL = 8
-PRELOAD = ["claimwatch.processes", "scrapers.extract", "detection"]
+# fork_server_boot first: it decides what each forked worker imports before anything else.
+PRELOAD = ["claimwatch.fork_server_boot", "claimwatch.processes", "scrapers.extract", "detection"]
 
 # True only in the pool's workers: their main thread is ours to interrupt with a signal.
 _in_worker = False

@@ -204,3 +204,26 @@ def test_workers_and_fork_server_go_when_their_process_is_killed(tmp_path):
     finally:
         parent.kill()
         parent.stdout.close()
+
+
+def test_workers_do_not_import_the_parents_main_module(tmp_path):
+    # A flow run on a Prefect worker has `python -m prefect.engine` as its main module; a
+    # worker that re-imported it would load all of Prefect to extract a page.
+    (tmp_path / "heavy_marker.py").write_text("")
+    (tmp_path / "probe.py").write_text(
+        "import sys\n\n\ndef loaded():\n    return 'heavy_marker' in sys.modules\n")
+    (tmp_path / "parent_main.py").write_text(
+        "import heavy_marker\n"
+        "import probe\n"
+        "from claimwatch import processes\n"
+        "if __name__ == '__main__':\n"
+        "    processes.configure(2)\n"
+        "    pool = processes.pool_for(processes.MIN_ITEMS_FOR_POOL)\n"
+        "    print(pool.submit(probe.loaded).result(), pool.submit(sum, [2, 3]).result())\n")
+    root = Path(__file__).resolve().parents[1]
+    for how in (["-m", "parent_main"], [str(tmp_path / "parent_main.py")]):
+        done = subprocess.run([sys.executable, *how], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": f"{root}:{tmp_path}"})
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["False", "5"], (how, done.stdout)
