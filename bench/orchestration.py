@@ -3,13 +3,15 @@
 1. `idle`: a pass over 20 sources with nothing new against a running `prefect server`;
    `embedded`: the same against Prefect's embedded (temporary) server.
 2. `articles`: a pass that stores 1,000 new articles: the monitor flow's wall time against the
-   same work done by the library functions without Prefect; the difference is Prefect's share.
+   same work done by the library functions without Prefect; the difference is Prefect's share,
+   taken pair by pair (order alternating, the server quiet before each run) and of the medians.
 3. `fanout`: the monitor as a deployment on the running server, one `ingest-source` run per
    source on two process workers: a pass storing the new articles, then a pass finding nothing
    new, each timed from the trigger to the end of the last child run.
 
     .venv/bin/python bench/orchestration.py [--articles 1000] [--sources 20] [--repeat 3]
         [--measure idle,embedded,articles,fanout] [--prefect-database sqlite|postgres]
+        [--prefect-defaults] [--hosts distinct|one]
         [--workers 2] [--worker-poll SECONDS] [--worker-limit N]
 
 Everything is served on 127.0.0.1 from generated pages; nothing leaves the machine.
@@ -88,14 +90,18 @@ def write_config(folder: Path, bases: list[str], sources: int, database_url: str
     return path
 
 
-def start_server(home: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
-    """`prefect server start` on 127.0.0.1: its own SQLite file, or the PostgreSQL database given."""
+def start_server(home: Path, database_url: str | None = None,
+                 prefect_defaults: bool = False) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on 127.0.0.1: its own SQLite file, or the PostgreSQL database given;
+    set up as docs/operations.md recommends, or with Prefect's defaults."""
     from claimwatch.sample_site import free_port
+    from flows.server_settings import SERVER_ENV
 
     port = free_port()
     # No schedule may start a run of its own while the fan-out deployments are timed.
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"}
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+           **({} if prefect_defaults else SERVER_ENV)}
     if database_url:
         env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url.replace(
             "postgresql+psycopg://", "postgresql+asyncpg://")
@@ -187,6 +193,68 @@ def _runs(walls: list[float]) -> str:
     return f"median {statistics.median(walls):.2f} s (runs: {', '.join(f'{x:.2f}' for x in walls)})"
 
 
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU seconds used so far by the live processes of a process group (Linux /proc), or None."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except FileNotFoundError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == group:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def wait_until_quiet(group: int, busy_below: float = 0.05, longest: float = 20.0) -> None:
+    """Until the server uses under `busy_below` of a core over half a second: the previous
+    run's events recorded, so that no run is timed against the server's work for another."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = group_cpu_seconds(group)
+        time.sleep(0.5)
+        after = group_cpu_seconds(group)
+        if before is None or after is None or after - before < busy_below * 0.5:
+            return
+
+
+def compare_with_plain(config, api: str, server_group: int, repeat: int) -> str:
+    """Flow against plain pass, `repeat` pairs, each on fresh databases.
+
+    The order alternates within pairs and each run starts with the server quiet: the machine's
+    speed drifts over minutes, so a pair's two runs are close in time and the share is taken
+    pair by pair (its median), beside the share of the two medians."""
+    flows, plains, shares, server_flow, server_plain = [], [], [], [], []
+    for n in range(repeat):
+        flow_config, plain_config = config(f"flow{n}"), config(f"plain{n}")
+        walls = {}
+        for kind in (("flow", "plain") if n % 2 == 0 else ("plain", "flow")):
+            wait_until_quiet(server_group)
+            before = group_cpu_seconds(server_group)
+            walls[kind] = (timed_monitor(flow_config, api) if kind == "flow"
+                           else timed_plain(plain_config))
+            after = group_cpu_seconds(server_group)
+            if before is not None and after is not None:
+                (server_flow if kind == "flow" else server_plain).append(after - before)
+        flows.append(walls["flow"])
+        plains.append(walls["plain"])
+        shares.append(100 * max(0.0, walls["flow"] - walls["plain"]) / walls["flow"])
+    flow_wall, plain_wall = statistics.median(flows), statistics.median(plains)
+    cpu = (f"; Prefect server CPU during a flow run {statistics.median(server_flow):.2f} s, "
+           f"during a plain run {statistics.median(server_plain):.2f} s (medians)"
+           if server_flow and server_plain else "")
+    return (f"flow {_runs(flows)}; same work without Prefect {_runs(plains)}; Prefect's share "
+            f"of the medians {100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%, "
+            f"pair by pair median {statistics.median(shares):.1f}% "
+            f"(pairs: {', '.join(f'{x:.1f}' for x in shares)}){cpu}")
+
+
 MEASURES = ("idle", "embedded", "articles", "fanout")
 
 
@@ -215,6 +283,9 @@ def main() -> None:
     parser.add_argument("--hosts", choices=["distinct", "one"], default="distinct",
                         help="each source on a loopback address of its own (default), or all "
                              "on 127.0.0.1")
+    parser.add_argument("--prefect-defaults", action="store_true",
+                        help="run the Prefect server with Prefect's defaults, not the settings "
+                             "docs/operations.md recommends (flows/server_settings.py)")
     parser.add_argument("--workers", type=int, default=2, help="process workers for fanout")
     parser.add_argument("--worker-limit", type=int, default=None,
                         help="flow runs each fanout worker runs at once (default: no limit)")
@@ -229,7 +300,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     drops: list = []
     print(f"claimwatch database: {args.database}; Prefect server database: "
-          f"{args.prefect_database}; {args.sources} sources ({args.hosts} hosts), "
+          f"{args.prefect_database}{' (Prefect defaults)' if args.prefect_defaults else ''}; "
+          f"{args.sources} sources ({args.hosts} hosts), "
           f"{args.articles} articles of {args.page_kb} KB")
     try:
         site_root = work / "site"
@@ -238,7 +310,7 @@ def main() -> None:
         if args.prefect_database == "postgres":
             prefect_url, drop = database("postgres", work)
             drops.append(drop)
-        server, api = start_server(work / "prefect-home", prefect_url)
+        server, api = start_server(work / "prefect-home", prefect_url, args.prefect_defaults)
         os.environ["PREFECT_HOME"] = str(work / "prefect-embedded")
         try:
             with ExitStack() as sites:
@@ -263,15 +335,8 @@ def main() -> None:
                     print(f"monitor, {args.sources} sources, nothing new, embedded server: "
                           f"{_runs(embedded)}")
                 if "articles" in args.measure:
-                    flow_walls, plain_walls = [], []
-                    for n in range(args.repeat):
-                        flow_walls.append(timed_monitor(config(f"flow{n}"), api))
-                        plain_walls.append(timed_plain(config(f"plain{n}")))
-                    flow_wall, plain_wall = (statistics.median(flow_walls),
-                                             statistics.median(plain_walls))
-                    print(f"monitor storing {args.articles} new articles: flow {_runs(flow_walls)}; "
-                          f"same work without Prefect {_runs(plain_walls)}; Prefect's share "
-                          f"{100 * max(0.0, flow_wall - plain_wall) / flow_wall:.1f}%")
+                    print(f"monitor storing {args.articles} new articles: "
+                          f"{compare_with_plain(config, api, server.pid, args.repeat)}")
                 if "fanout" in args.measure:
                     with Workers(api, work, args.workers, args.worker_poll,
                                  args.worker_limit) as workers:

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from claimwatch.sample_site import free_port
+from flows.server_settings import SERVER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
@@ -47,7 +48,7 @@ class PrefectServer:
         self.env.update(PREFECT_HOME=str(home), PREFECT_API_URL=self.api,
                         PREFECT_SERVER_ANALYTICS_ENABLED="false",
                         PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_LOGGING_LEVEL="INFO",
-                        **extra_env)
+                        **SERVER_ENV, **extra_env)  # the server as docs/operations.md sets it up
         self.processes: list[subprocess.Popen] = []
         self.http = httpx.Client(base_url=self.api, timeout=30, transport=RetryBusy())
 

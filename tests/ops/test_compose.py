@@ -5,6 +5,7 @@ from __future__ import annotations
 import prefect
 import yaml
 
+from flows.server_settings import SERVER_ENV
 from tests.ops.prefect_server import ROOT
 
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
@@ -21,6 +22,7 @@ def test_compose_runs_prefect_and_claimwatch_on_postgres_with_workers():
     assert server["image"].startswith(f"prefecthq/prefect:{prefect.__version__}-")
     assert server["environment"]["PREFECT_API_DATABASE_CONNECTION_URL"].startswith(
         "postgresql+asyncpg://")
+    assert SERVER_ENV.items() <= server["environment"].items()
     worker = services["worker"]
     assert worker["environment"]["CLAIMWATCH_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert worker["environment"]["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"
