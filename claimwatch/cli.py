@@ -49,6 +49,11 @@ def _prefect_defaults() -> None:
     # The telemetry service of the embedded server can lock its SQLite database on first run.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # The embedded server records task runs as the production layout's does (in batches).
+    from flows.server_settings import SERVER_ENV
+
+    for name, value in SERVER_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 @app.callback()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
 
 import pytest
 import yaml
@@ -106,3 +107,16 @@ def test_extract_files_gzip_and_urls_one_result_each(tmp_path, sample_site):
     assert out[0]["text"] == out[1]["text"] and "Hakobyan" in out[0]["text"]
     assert out[2]["language"] == "ru" and out[2]["published_at"].startswith("2021-03-02")
     assert set(out[3]) == {"input", "error"}
+
+
+def test_the_embedded_server_is_set_up_like_production_unless_the_user_chose(monkeypatch):
+    from claimwatch import cli
+    from flows.server_settings import SERVER_ENV
+
+    chosen, *others = SERVER_ENV
+    monkeypatch.setenv(chosen, "7")
+    for name in others:
+        monkeypatch.delenv(name, raising=False)
+    cli._prefect_defaults()
+    assert os.environ[chosen] == "7"
+    assert all(os.environ[name] == SERVER_ENV[name] for name in others)
