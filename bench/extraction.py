@@ -141,8 +141,8 @@ def extract_alone(pages: dict[str, bytes], truth: dict[str, dict]) -> dict:
     pool.submit(int).result()
     keys = list(pages)
     started = time.perf_counter()
-    texts = list(pool.map(importable_ours(), [pages[k] for k in keys], [truth[k]["url"] for k in keys],
-                          chunksize=4))
+    texts = list(pool.map(importable_ours(), [pages[k] for k in keys],
+                          [truth[k]["url"] for k in keys], chunksize=4))
     elapsed = time.perf_counter() - started
     return {"extractor": f"extract_article alone, {processes.size()} processes",
             "pages_per_s": len(pages) / elapsed, **score(dict(zip(keys, texts, strict=True)), truth)}

@@ -3,7 +3,7 @@
 Every process multiprocessing forks from a fork server first re-imports the parent's `__main__`
 module, as a spawned one would. A pass run by a Prefect worker or `claimwatch serve` has
 `python -m prefect.engine` as its main module: each extraction worker would import all of
-Prefect (0.7 s of CPU and ~1,300 modules a worker, two workers per flow run) only to run
+Prefect (0.7 s of CPU and some 650 more modules a worker, two workers per flow run) only to run
 functions of `scrapers` and `detection`, which it has preloaded. Nothing handed to the pool lives
 in `__main__`, so the workers of this fork server skip that import and keep the rest of what the
 parent sends (its sys.path, working directory, logging level).

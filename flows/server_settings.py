@@ -11,10 +11,8 @@ from __future__ import annotations
 # a 2-core machine, 0.8 s for a monitor pass of 20 sources, taken from the pass when both share
 # the machine. Written in batches it costs about 10 ms; the UI shows a task run's newest state
 # up to the flush interval (whole seconds) later.
-TASK_RUN_RECORDER_BATCHES = {
+SERVER_ENV = {
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "2",
 }
-
-SERVER_ENV = {**TASK_RUN_RECORDER_BATCHES}
