@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from claimwatch.config import bundled_demo_config, load_config
@@ -65,7 +64,10 @@ def test_killed_passes_then_a_full_pass_store_and_alert_everything_once(
     with Session(engine) as session:
         urls = session.exec(select(Article.url)).all()
         assert len(urls) == len(set(urls)) == 12
-        assert session.exec(select(func.count()).select_from(Conflict)).one() == 4
+        # Ids, not 1..4: a transaction killed after its inserts leaves a gap in PostgreSQL's
+        # sequence, which rollback does not give back.
+        conflict_ids = sorted(str(i) for i in session.exec(select(Conflict.id)).all())
+        assert len(conflict_ids) == 4
         keys = session.exec(select(Statement.article_id, Statement.start)).all()
         assert len(keys) == len(set(keys))
         alerts = session.exec(select(Alert)).all()
@@ -79,7 +81,7 @@ def test_killed_passes_then_a_full_pass_store_and_alert_everything_once(
         ids = {line.split("#")[1] for line in text.splitlines() if "] conflict #" in line}
         carried[message["Message-ID"]] |= ids
     all_ids = [i for ids in carried.values() for i in ids]
-    assert sorted(all_ids) == ["1", "2", "3", "4"]
+    assert sorted(all_ids) == conflict_ids
 
 
 # A pass that dies with SIGKILL right after a named stage, at a point no timing can miss.
