@@ -194,22 +194,11 @@ def _runs(walls: list[float]) -> str:
 
 
 def group_cpu_seconds(group: int) -> float | None:
-    """CPU seconds used so far by the live processes of a process group (Linux /proc), or None."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    try:
-        pids = [p for p in os.listdir("/proc") if p.isdigit()]
-    except FileNotFoundError:
-        return None
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(fields[2]) == group:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    """CPU seconds used so far by the live processes of a process group, or None without /proc."""
+    from bench.procfs import processes
+
+    seen = processes()
+    return sum(p.cpu for p in seen.values() if p.group == group) if seen else None
 
 
 def wait_until_quiet(group: int, busy_below: float = 0.05, longest: float = 20.0) -> None:

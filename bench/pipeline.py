@@ -19,11 +19,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
 from sqlalchemy import text
 
 from alerts import deliver_due
+from bench.procfs import Process, processes
 from bench.replica import config_for, generate, write_indexes
 from bench.served import served
 from claimwatch import backfill, stage_times
@@ -49,7 +49,7 @@ class TreeMemory:
 
     def __enter__(self) -> TreeMemory:
         # CPU used before the run (generating the replica) is not the run's.
-        self.before = {pid: seen.cpu for pid, seen in _processes().items()}
+        self.before = {pid: seen.cpu for pid, seen in processes().items()}
         self._thread.start()
         return self
 
@@ -59,7 +59,7 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
-            seen = _processes()  # one read of /proc per sample serves memory and CPU both
+            seen = processes()  # one read of /proc per sample serves memory and CPU both
             tree = self._tree(seen)
             self.peak_mb = max(self.peak_mb, sum(seen[p].rss_kb for p in tree) / 1024)
             for pid in [*tree, *self.exclude]:
@@ -75,7 +75,7 @@ class TreeMemory:
             split[part] += used - self.before.get(pid, 0.0)
         return split
 
-    def _tree(self, seen: dict[int, _Process]) -> list[int]:
+    def _tree(self, seen: dict[int, Process]) -> list[int]:
         children: dict[int, list[int]] = {}
         for pid, process in seen.items():
             children.setdefault(process.parent, []).append(pid)
@@ -87,30 +87,6 @@ class TreeMemory:
             tree.append(pid)
             todo.extend(children.get(pid, []))
         return tree
-
-
-class _Process(NamedTuple):
-    parent: int
-    cpu: float  # seconds, user and system
-    rss_kb: int
-
-
-_TICKS = os.sysconf("SC_CLK_TCK")
-_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def _processes() -> dict[int, _Process]:
-    """Every process on the machine, from one read of its /proc/<pid>/stat."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            found[int(entry.name)] = _Process(int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS,
-                                              int(fields[21]) * _PAGE_KB)
-    return found
 
 
 async def backfill_source(source, engine, since: date, until: date) -> list[dict]:
