@@ -11,20 +11,11 @@ from detection.claims import ClaimFrame, Context, denies_what_follows, extract_c
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, mentions_between
+from detection.names import WrittenNames
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
-# A name as written: two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков",
-# "İlqar Məmmədov"). The word-start check stands after the first capital ((?<!\w.): no word
-# character before it), so the regex engine skips straight to capitals.
-_NAME = re.compile(
-    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ](?<!\w.)[\w'’-]+\s+(?:[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+\s+){0,2}"
-    r"[A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ][\w'’-]+")
-# Capitalised words that start sentences or phrases and are not names.
-_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
-              "she", "they", "we", "according", "as", "by", "for", "after", "before",
-              "в", "на", "по", "как", "это", "он", "она", "они", "мы", "при", "после"}
 _MIN_QUOTE_WORDS = 4
 # Without connectors in the lexicon, only punctuation stands between a verb and what was said.
 _PUNCTUATION = re.compile(r"^[\s,:;—–-]*")
@@ -81,6 +72,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     places = ArticlePlaces(default_gazetteer(), text, norm)
     index = MentionIndex(mentions)
+    names = WrittenNames(text, lexicon)
     # Actors named before the end of the current sentence, grown as the sentences go by:
     # gathering them afresh for each statement read the whole article each time.
     by_start = sorted(mentions, key=lambda m: m.start)
@@ -108,9 +100,9 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         local_roles = _local(role_mentions, sentence)
         found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
                               last_speaker, local_roles, by_title, antecedents,
-                              published_on=published_on, places=places)
+                              published_on=published_on, places=places, names=names)
         if found is None:
-            _remember_subject(sentence, local, entities, local_roles, last_speaker)
+            _remember_subject(sentence, local, entities, local_roles, last_speaker, text, names)
             continue
         found.said_on = statement_date(folded, published_on, lexicon)
         statements.append(found)
@@ -136,13 +128,14 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
 
 
 def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
-                      local_roles: list[Mention], last_speaker: dict[int, Speaker]) -> None:
+                      local_roles: list[Mention], last_speaker: dict[int, Speaker],
+                      text: str = "", names: WrittenNames | None = None) -> None:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
     following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
     `local_roles` are the sentence's mentions."""
     if sentence.paragraph in last_speaker:
         return
-    candidates = _speaker_candidates(sentence, local, entities, local_roles)
+    candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
     # Only the sentence's opening words are its subject; a name further on may be an object.
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
@@ -158,7 +151,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                   local_roles: list[Mention], by_title=None,
                   antecedents: Antecedents | None = None,
                   published_on: date | None = None,
-                  places: ArticlePlaces | None = None) -> StatementFound | None:
+                  places: ArticlePlaces | None = None,
+                  names: WrittenNames | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -170,7 +164,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
     verb = _first_verb(lexicon, folded, outside)
     if phrase is None and verb is None and postposition is None:
         return None
-    candidates = _speaker_candidates(sentence, local, entities, local_roles)
+    candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
     first_cue = len(folded)
     for cue in (phrase, verb):
         if cue is not None and cue.start() < first_cue:
@@ -267,7 +261,8 @@ def _first_sources(lexicon: Lexicon, folded: str, outside) -> tuple[re.Match[str
 
 
 def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
-                        roles: list[Mention] = ()) -> list[Speaker]:
+                        roles: list[Mention] = (), text: str = "",
+                        names: WrittenNames | None = None) -> list[Speaker]:
     """Watchlist actors in the sentence (by name or role), plus names as written that are not
     on the watchlist."""
     speakers = [Speaker(r.entity, entities[r.entity].name, r.surface, r.start, r.end)
@@ -276,20 +271,12 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
     speakers += [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
                  for m in local if m.kind == "actor"
                  and not (roles and any(r.start <= m.start and m.end <= r.end for r in roles))]
-    for match in _NAME.finditer(sentence.text):
-        words = match.group(0).split()
-        while words and fold(words[0]) in _NOT_NAMES:
-            words = words[1:]
-        if len(words) < 2:
+    for name in names.in_span(text, sentence.start, sentence.end) if names else ():
+        if any(s.start < name.end and name.start < s.end for s in speakers):
             continue
-        surface = " ".join(words)
-        start = sentence.start + match.end() - len(surface)
-        end = sentence.start + match.end()
-        if any(s.start < end and start < s.end for s in speakers):
+        if any(m.start < name.end and name.start < m.end for m in local):
             continue
-        if any(m.start < end and start < m.end for m in local):
-            continue
-        speakers.append(Speaker(None, surface, surface, start, end))
+        speakers.append(Speaker(None, name.name, name.surface, name.start, name.end))
     return sorted(speakers, key=lambda s: s.start)
 
 
@@ -326,6 +313,10 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
 
     usable = [c for c in candidates if outside(c) and not _owns_the_speaker(c, sentence, lexicon)]
     after = _first_after(usable, verb_end, limit=40)
+    # "said that Armenia fired": a name after "that" is what was said, never who said it.
+    if after is not None and not _names_the_speaker(
+            folded[verb.end() : after.start - sentence.start], lexicon):
+        after = None
     lead_in = sentence.text[: verb.start()].rstrip()
     quote_before_verb = any(qe <= verb.start() for _, qe in quotes)
     # «...», — заявил Конашенков. / "...", said Ihnat.
@@ -340,6 +331,11 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
     titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
     if titled is not None and (not before or titled.start >= before[-1].end):
         return titled
+    # "A former official, Movses Hakobyan, said": the name closing an apposition spoke.
+    if before and _COMMA_ONLY.match(sentence.text[before[-1].end - sentence.start :
+                                                  verb_at - sentence.start]) \
+            and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon):
+        return before[-1]
     subject = _adjacent_subject(before, sentence, verb_at)
     if subject is not None:
         return subject
@@ -351,6 +347,30 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
     # A name after the verb with no comma or quote before it is what was said about, not who
     # said it ("the spokeswoman said Armenian forces fired").
     return None
+
+
+# Between a speech verb and the speaker named after it: a title at most ("said the
+# ministry's spokesman Ivanov"), never a clause.
+_SPEAKER_AFTER_WORDS = 5
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+
+
+def _opens_apposition(before: str, lexicon: Lexicon) -> bool:
+    """Whether the words before a name end in the comma that opens an apposition, titles
+    aside: "A former official, [Colonel] Movses Hakobyan, said"."""
+    words = before.split()
+    while words and lexicon.titles is not None and lexicon.titles.fullmatch(fold(words[-1])):
+        words.pop()
+    return bool(words) and words[-1].endswith(",")
+
+
+def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
+    """Whether the words between a speech verb and a name after it let the name be the one
+    who spoke: a few words, no complementizer ("that", "что"), nothing quoted."""
+    words = gap.split()
+    if len(words) > _SPEAKER_AFTER_WORDS or any(c in gap for c in "\"«»“”"):
+        return False
+    return lexicon.complementizers is None or lexicon.complementizers.search(gap) is None
 
 
 def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) -> bool:

@@ -115,7 +115,7 @@ def same_speaker(gold: str, speaker: dict, watch_ids: set[str]) -> bool:
         return True
     # Declined surnames ("Утиашвили" / "Утиашвили", "Гнунну" / "Гнунну") share a long stem.
     stem = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         stem += 1

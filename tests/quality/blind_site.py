@@ -72,6 +72,10 @@ def _head(outlet: Outlet, article: ArticleCase) -> str:
 </head>"""
 
 
+def _time(article: ArticleCase, stamp: str) -> str:
+    return f'<time datetime="{article.published.isoformat()}">{stamp}</time>'
+
+
 def _paragraphs(article: ArticleCase) -> str:
     return "\n".join(f"        <p>{_e(p)}</p>" for p in article.paragraphs)
 
@@ -97,7 +101,7 @@ def _wire_layout(outlet: Outlet, article: ArticleCase, articles: list[ArticleCas
   <main>
     <article class="story">
       <h1 class="headline">{_e(article.headline)}</h1>
-      <p class="meta">{_e(article.byline or '')} <time datetime="{article.published.isoformat()}">{stamp}</time></p>
+      <p class="meta">{_e(article.byline or '')} {_time(article, stamp)}</p>
       <div class="story-body">
 {_paragraphs(article)}
       </div>
@@ -119,11 +123,12 @@ def _daily_layout(outlet: Outlet, article: ArticleCase, articles: list[ArticleCa
 <body class="article-page">
   <header class="site-header"><div class="logo"><a href="{BASE}/{outlet.id}/">{_e(outlet.name)}</a></div>
   {_menu(outlet, ["News", "Region", "Security", "Opinion", "Culture", "Sport"])}
-  <form class="search" action="{BASE}/{outlet.id}/search/"><input name="q"><button>Search</button></form></header>
+  <form class="search" action="{BASE}/{outlet.id}/search/"><input name="q"><button>Go</button>
+  </form></header>
   <main class="layout">
     <article>
       <h1>{_e(article.headline)}</h1>
-      <div class="byline">{_e(article.byline or '')} &middot; <time datetime="{article.published.isoformat()}">{stamp}</time></div>
+      <div class="byline">{_e(article.byline or '')} &middot; {_time(article, stamp)}</div>
       <div class="article-body">
 {_paragraphs(article)}
       </div>

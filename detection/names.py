@@ -1,0 +1,108 @@
+"""People named as written, not on the watchlist: "Colonel Ivan Petrov", then "Petrov".
+
+News names a person in full once, usually with a title, and by surname after that; in
+Russian the surname is declined ("Акопяна", "Акопяном"). A name is read without its titles,
+and a lone capitalised word is a name only when it is the surname of a full name the article
+has used already: that is what tells "Clinton said" from "Officials said".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from detection.lexicon import Lexicon
+from detection.text import fold
+
+_CAPITAL = "A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ"
+# Two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков"); the word-start check
+# stands after the first capital, so the regex engine skips straight to capitals.
+FULL_NAME = re.compile(
+    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+\s+(?:[{_CAPITAL}][\w'’-]+\s+){{0,2}}[{_CAPITAL}][\w'’-]+")
+_WORD = re.compile(rf"[{_CAPITAL}](?<!\w.)[\w'’-]+")
+# Capitalised words that start sentences or phrases and are not names.
+NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
+             "she", "they", "we", "according", "as", "by", "for", "after", "before", "if",
+             "when", "while", "asked", "speaking", "with", "its", "his", "her", "their",
+             "в", "на", "по", "как", "это", "он", "она", "они", "мы", "при", "после", "но",
+             "и", "а", "же", "когда", "если"}
+# Russian case endings a surname takes, longest first; a feminine surname in -а takes -ой.
+_ENDINGS = ("ыми", "ому", "ему", "ого", "его", "ым", "им", "ом", "ой", "ей", "ую", "а", "у",
+            "е", "ы", "и", "я", "ю")
+
+
+@dataclass(frozen=True)
+class WrittenName:
+    start: int
+    end: int
+    surface: str  # the name as written here, without titles
+    name: str  # the full name, as the article first gave it
+
+
+class WrittenNames:
+    """The article's names as written, and which lone surnames stand for them."""
+
+    def __init__(self, text: str, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.surnames: dict[str, str] = {}
+        for match in FULL_NAME.finditer(text):
+            found = self._trim(match.group(0))
+            if found is not None and len(found[1].split()) >= 2:
+                full = found[1]
+                self.surnames.setdefault(fold(full.split()[-1]), full)
+
+    def _trim(self, written: str) -> tuple[int, str, bool] | None:
+        """(offset of the name in `written`, the name, whether a title stood before it)."""
+        words = written.split()
+        titled = False
+        while words:
+            folded = fold(words[0])
+            if folded in NOT_NAMES:
+                words = words[1:]
+            elif self.lexicon.titles is not None and self.lexicon.titles.fullmatch(folded):
+                words, titled = words[1:], True
+            else:
+                break
+        if not words:
+            return None
+        name = " ".join(words)
+        return written.rindex(words[0]), name, titled
+
+    def in_span(self, text: str, start: int, end: int) -> list[WrittenName]:
+        """Names written in text[start:end]: full ones, titled surnames ("General Nogovitsyn")
+        and surnames of full names used before."""
+        found: list[WrittenName] = []
+        span = text[start:end]
+        for match in FULL_NAME.finditer(span):
+            trimmed = self._trim(match.group(0))
+            if trimmed is None:
+                continue
+            offset, name, titled = trimmed
+            if len(name.split()) < 2 and not titled and self.full_name(name) is None:
+                continue
+            at = start + match.start() + offset
+            full = name if len(name.split()) >= 2 else (self.full_name(name) or name)
+            found.append(WrittenName(at, at + len(name), name, full))
+        if self.surnames:
+            taken = [(n.start, n.end) for n in found]
+            for match in _WORD.finditer(span):
+                at = start + match.start()
+                if any(a <= at < b for a, b in taken):
+                    continue
+                full = self.full_name(match.group(0))
+                if full is not None:
+                    found.append(WrittenName(at, at + len(match.group(0)), match.group(0), full))
+        return sorted(found, key=lambda n: n.start)
+
+    def full_name(self, surname: str) -> str | None:
+        """The full name a lone surname (declined or not) stands for, if the article gave one."""
+        folded = fold(surname)
+        if folded in self.surnames:
+            return self.surnames[folded]
+        for ending in _ENDINGS:
+            if folded.endswith(ending) and len(folded) - len(ending) >= 3:
+                stem = folded[: -len(ending)]
+                for key in (stem, stem + "а"):
+                    if key in self.surnames:
+                        return self.surnames[key]
+        return None

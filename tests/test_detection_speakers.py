@@ -1,0 +1,63 @@
+"""Speakers as news names them: appositions, titles, surnames after a full name."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.config import WatchItem
+from detection import Detector
+
+WATCHLIST = [
+    WatchItem(id="iskander", kind="weapon", name="Iskander", aliases=["Iskander", "Искандер"]),
+    WatchItem(id="armenia", kind="actor", name="Armenia", aliases=["Armenia", "Армения"]),
+    WatchItem(id="russia", kind="actor", name="Russia", aliases=["Russia", "Россия"]),
+    WatchItem(id="iran", kind="actor", name="Iran", aliases=["Iran"]),
+]
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return Detector(WATCHLIST)
+
+
+def speakers(detector, text):
+    return [(s.speaker.id, s.speaker.name) for s in detector.detect(text).statements]
+
+
+def test_a_name_closing_an_apposition_is_the_speaker_and_what_follows_that_is_not(detector):
+    text = ("A former Armenian defence official, Movses Hakobyan, said that Armenia had fired "
+            "Iskander missiles during the war.")
+    found = detector.detect(text).statements
+    assert [(s.speaker.id, s.speaker.name) for s in found] == [(None, "Movses Hakobyan")]
+    assert [(c.subject, c.predicate, c.object, c.polarity) for c in found[0].claims] == [
+        ("armenia", "use", "iskander", "affirm")]
+
+
+def test_a_place_at_the_end_of_an_apposition_is_not_the_speaker(detector):
+    text = "Karen Vardanyan, a defence analyst in Armenia, said the war was lost in the air."
+    assert speakers(detector, text) == [(None, "Karen Vardanyan")]
+
+
+def test_titles_are_not_part_of_a_name(detector):
+    text = ("The army spokesman, Colonel Ivan Petrov, said Russia had fired Iskander missiles "
+            "at the town.")
+    assert speakers(detector, text) == [(None, "Ivan Petrov")]
+
+
+def test_a_lone_surname_after_the_full_name_is_that_person(detector):
+    text = ("Hillary Clinton visited the region on Monday.\n"
+            "Clinton said Russia had supplied Iskander systems to Armenia.")
+    assert speakers(detector, text) == [(None, "Hillary Clinton")]
+    # Without the full name first, a capitalised word before "said" is nobody.
+    assert speakers(detector, "Officials said Russia had supplied Iskander systems.") == []
+
+
+def test_a_declined_russian_surname_stands_for_the_full_name(detector):
+    text = ("На брифинге выступил Мовсес Акопян.\n"
+            "По словам Акопяна, Армения применяла «Искандеры».")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")]
+
+
+def test_a_titled_surname_is_a_speaker_without_a_full_name(detector):
+    assert speakers(detector, "General Nogovitsyn said Iran had no Iskander systems.") == [
+        (None, "Nogovitsyn")]
