@@ -63,7 +63,8 @@ class WrittenNames:
                 words, titled = words[1:], True
             else:
                 break
-        if not words:
+        # A dateline ("ABU DHABI, Jan 12 -") or an acronym is written in capitals; a name is not.
+        if not words or all(w.isupper() for w in words):
             return None
         name = " ".join(words)
         return written.rindex(words[0]), name, titled

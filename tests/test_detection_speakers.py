@@ -61,3 +61,9 @@ def test_a_declined_russian_surname_stands_for_the_full_name(detector):
 def test_a_titled_surname_is_a_speaker_without_a_full_name(detector):
     assert speakers(detector, "General Nogovitsyn said Iran had no Iskander systems.") == [
         (None, "Nogovitsyn")]
+
+
+def test_a_dateline_in_capitals_and_an_honorific_are_not_names(detector):
+    text = ("ABU DHABI, Jan 12 - Russia had supplied Iskander systems to Iran, Ali Saleh said.\n"
+            "Mr Saleh said Iran had no Iskander missiles.")
+    assert speakers(detector, text) == [(None, "Ali Saleh"), (None, "Ali Saleh")]
