@@ -98,6 +98,9 @@ class Source(_Strict):
 
 
 class WatchItem(_Strict):
+    # `class` is a Python keyword: the field is weapon_class, and a dumped config (which
+    # writes that name) must validate again.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     id: str = Field(pattern=ID_PATTERN)
     kind: Literal["weapon", "actor"]
     name: str

@@ -334,7 +334,8 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
     # "A former official, Movses Hakobyan, said": the name closing an apposition spoke.
     if before and _COMMA_ONLY.match(sentence.text[before[-1].end - sentence.start :
                                                   verb_at - sentence.start]) \
-            and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon):
+            and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon,
+                                  titles_allowed=before[-1].id is None):
         return before[-1]
     subject = _adjacent_subject(before, sentence, verb_at)
     if subject is not None:
@@ -355,11 +356,14 @@ _SPEAKER_AFTER_WORDS = 5
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 
 
-def _opens_apposition(before: str, lexicon: Lexicon) -> bool:
+def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bool:
     """Whether the words before a name end in the comma that opens an apposition, titles
-    aside: "A former official, [Colonel] Movses Hakobyan, said"."""
+    aside for a person's name: "A former official, [Colonel] Movses Hakobyan, said". After a
+    title a watchlist actor is the speaker's institution ("Конашенков, официальный
+    представитель Минобороны России, заявил"), not the speaker."""
     words = before.split()
-    while words and lexicon.titles is not None and lexicon.titles.fullmatch(fold(words[-1])):
+    while titles_allowed and words and lexicon.titles is not None and \
+            lexicon.titles.fullmatch(fold(words[-1])):
         words.pop()
     return bool(words) and words[-1].endswith(",")
 

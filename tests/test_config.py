@@ -122,3 +122,13 @@ def test_missing_and_unparsable_files_exit_2(tmp_path):
     broken = write(tmp_path, "sources: [\n", "broken.yaml")
     result = runner.invoke(app, ["--config", str(broken), "export", "articles"])
     assert result.exit_code == 2 and "not valid YAML" in result.output
+
+
+def test_a_weapon_class_is_read_and_survives_a_round_trip():
+    from claimwatch.config import Config
+
+    config = Config.model_validate({"watchlist": [
+        {"id": "tb2", "kind": "weapon", "name": "Bayraktar TB2", "class": "drone"}]})
+    assert config.watchlist[0].weapon_class == "drone"
+    again = Config.model_validate(config.model_dump())
+    assert again.watchlist[0].weapon_class == "drone"

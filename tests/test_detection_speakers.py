@@ -67,3 +67,14 @@ def test_a_dateline_in_capitals_and_an_honorific_are_not_names(detector):
     text = ("ABU DHABI, Jan 12 - Russia had supplied Iskander systems to Iran, Ali Saleh said.\n"
             "Mr Saleh said Iran had no Iskander missiles.")
     assert speakers(detector, text) == [(None, "Ali Saleh"), (None, "Ali Saleh")]
+
+
+def test_an_institution_after_a_title_in_an_apposition_is_not_the_speaker():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="russia-mod", kind="actor", name="Russian MoD",
+                  aliases=["Минобороны России"], member_of="russia"),
+        WatchItem(id="konashenkov", kind="actor", name="Igor Konashenkov",
+                  aliases=["Конашенков"], member_of="russia-mod")])
+    text = ("Игорь Конашенков, официальный представитель Минобороны России, заявил, что "
+            "Армения не применяла «Искандеры».")
+    assert speakers(detector, text) == [("konashenkov", "Igor Konashenkov")]
