@@ -79,10 +79,11 @@ class WrittenNames:
             if trimmed is None:
                 continue
             offset, name, titled = trimmed
-            if len(name.split()) < 2 and not titled and self.full_name(name) is None:
+            full = name if len(name.split()) >= 2 else self.full_name(name)
+            if full is None and not titled:
                 continue
+            full = full or name
             at = start + match.start() + offset
-            full = name if len(name.split()) >= 2 else (self.full_name(name) or name)
             found.append(WrittenName(at, at + len(name), name, full))
         if self.surnames:
             taken = [(n.start, n.end) for n in found]

@@ -129,7 +129,7 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
 
 def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
                       local_roles: list[Mention], last_speaker: dict[int, Speaker],
-                      text: str = "", names: WrittenNames | None = None) -> None:
+                      text: str, names: WrittenNames) -> None:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
     following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
     `local_roles` are the sentence's mentions."""
@@ -261,8 +261,8 @@ def _first_sources(lexicon: Lexicon, folded: str, outside) -> tuple[re.Match[str
 
 
 def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
-                        roles: list[Mention] = (), text: str = "",
-                        names: WrittenNames | None = None) -> list[Speaker]:
+                        roles: list[Mention], text: str, names: WrittenNames | None
+                        ) -> list[Speaker]:
     """Watchlist actors in the sentence (by name or role), plus names as written that are not
     on the watchlist."""
     speakers = [Speaker(r.entity, entities[r.entity].name, r.surface, r.start, r.end)
@@ -271,7 +271,7 @@ def _speaker_candidates(sentence: Sentence, local: list[Mention], entities: dict
     speakers += [Speaker(m.entity, entities[m.entity].name, m.surface, m.start, m.end)
                  for m in local if m.kind == "actor"
                  and not (roles and any(r.start <= m.start and m.end <= r.end for r in roles))]
-    for name in names.in_span(text, sentence.start, sentence.end) if names else ():
+    for name in names.in_span(text, sentence.start, sentence.end) if names is not None else ():
         if any(s.start < name.end and name.start < s.end for s in speakers):
             continue
         if any(m.start < name.end and name.start < m.end for m in local):

@@ -36,7 +36,6 @@ class Exports:
     mentions: list[dict]
     statements: list[dict]
     conflicts: list[dict]
-    run_exit: int
 
 
 @dataclass
@@ -88,7 +87,7 @@ def run_set(blind: BlindSet, workdir: Path) -> Exports:
             return json.loads(out.stdout)
 
         return Exports(export("articles"), export("mentions"), export("statements"),
-                       export("conflicts"), ran.returncode)
+                       export("conflicts"))
 
 
 def slug_of(url: str) -> str:
@@ -240,8 +239,7 @@ def format_scores(scores: list[SetScore]) -> str:
     columns = ("articles", "stored", "mentions_f1", "statements_precision", "statements_recall",
                "statements_f1", "conflicts_gold", "conflicts_found", "conflicts_precision",
                "conflicts_recall", "duplicate_conflicts")
-    rows = [f"{'set':<22}" + "".join(f"{c.split('_')[-1][:9]:>10}" for c in columns)]
-    rows[0] = f"{'set':<22}" + "".join(f"{_short(c):>10}" for c in columns)
+    rows = [f"{'set':<22}" + "".join(f"{_short(c):>10}" for c in columns)]
     for s in scores:
         figures = s.figures()
         rows.append(f"{s.name:<22}" + "".join(_cell(figures[c]) for c in columns))

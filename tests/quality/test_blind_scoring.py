@@ -105,8 +105,7 @@ def test_exports_are_scored_per_article_speaker_and_statement_pair(tmp_path):
                    {"proposition": "iskander explode", "statement": denial,
                     "conflicts_with": hakobyan},
                    {"proposition": "armenia use iskander", "statement": wrong,
-                    "conflicts_with": denial}],
-        run_exit=0)
+                    "conflicts_with": denial}])
     score = score_set(blind, exports)
     assert (score.mentions.tp, score.mentions.fp, score.mentions.fn) == (1, 1, 5)
     # a1 and a3 (through the reprint's sources) and a2's Hakobyan are right; a4's is not
