@@ -15,7 +15,8 @@ from claimwatch.config import Config, Recipient
 from claimwatch.stage_times import timed
 from detection import Detection, Detector, Entity
 from detection.batch import detect_batch, detector_for, watchlist_key
-from detection.conflicts import ClaimRecord, agrees, compare
+from detection.claims import ANYONE
+from detection.conflicts import ClaimRecord, agrees, compare, universal_proposition
 from storage import repository
 from storage.models import Article, Claim, Statement
 
@@ -177,7 +178,8 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               found.said_on, article.source_id, place_id=frame.place_id,
                               place_scope=frame.place_scope, time=frame.time,
                               time_start=frame.time_start, time_end=frame.time_end,
-                              time_scope=frame.time_scope)
+                              time_scope=frame.time_scope, subject=frame.subject,
+                              predicate=frame.predicate, object=frame.object)
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
                                 detector=detector, recipients=recipients, report=report,
@@ -195,8 +197,14 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                     detector: Detector, recipients: list[Recipient], report: AnalysisReport,
                     historical: bool, speaker_id: str | None) -> None:
     seen_voices: set[tuple[int, str, str]] = set()
+    # An agentless denial meets every agent's claim of its predicate and object; a named
+    # agent's claim meets the agentless one too.
+    universal = frame.subject == ANYONE and frame.subject != frame.object
     for claim, statement, other_source in repository.claims_on(
-            session=session, proposition=frame.proposition, exclude_article=article.id):
+            session=session, proposition=frame.proposition, exclude_article=article.id,
+            also=universal_proposition(frame.subject, frame.predicate, frame.object),
+            predicate=frame.predicate if universal else None,
+            obj=frame.object if universal else None):
         old = _record(claim, statement, other_source, detector.entities)
         voice = (statement.article_id, old.speaker_key, old.polarity)
         if voice in seen_voices:
@@ -210,8 +218,10 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                                        other_statement_id=old.statement_id)
                 report.supports += 1
             continue
+        # Filed under the named agent's proposition: what the analyst looks up.
         conflict_id, created = repository.add_conflict(
-            session=session, kind=verdict.kind, proposition=frame.proposition,
+            session=session, kind=verdict.kind,
+            proposition=old.proposition if universal else frame.proposition,
             statement_id=new.statement_id, other_statement_id=old.statement_id,
             explanation=verdict.explanation)
         if not created:
@@ -236,4 +246,5 @@ def _record(claim: Claim, statement: Statement, source_id: str,
         proposition=claim.proposition, polarity=claim.polarity, quantity=claim.quantity,
         place=claim.place, said_on=statement.said_on, source=source_id,
         place_id=claim.place_id, place_scope=claim.place_scope, time=claim.time,
-        time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope)
+        time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope,
+        subject=claim.subject, predicate=claim.predicate, object=claim.object)

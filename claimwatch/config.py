@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+# A claim that names no agent has this subject (detection.claims): no watchlist id may take it.
+from detection.claims import ANYONE as RESERVED_SUBJECT
+
 ID_PATTERN = r"^[a-z0-9-]+$"
 DEFAULT_CONFIG_NAME = "claimwatch.yaml"
 # Where the bundled demo configuration keeps its database when no other config is found.
@@ -183,6 +186,9 @@ class Config(_Strict):
         _find_duplicates("watchlist", [w.id for w in self.watchlist], problems)
         ids = {w.id for w in self.watchlist}
         for i, item in enumerate(self.watchlist):
+            if item.id == RESERVED_SUBJECT:
+                problems.append(f"watchlist[{i}].id: '{item.id}' is reserved for claims that "
+                                "name no agent")
             if item.member_of and item.member_of not in ids:
                 problems.append(f"watchlist[{i}].member_of: unknown id '{item.member_of}'")
         for i, recipient in enumerate(self.alerts.recipients):

@@ -16,6 +16,9 @@ from detection.text import fold_aligned
 
 AFFIRM = "affirm"
 DENY = "deny"
+# The subject of a claim that names no agent: "not a single Iskander was used", "никто не
+# применял". Denied, it denies the event for every agent (detection.conflicts).
+ANYONE = "anyone"
 
 @dataclass(frozen=True)
 class Words:
@@ -363,7 +366,7 @@ class _Reader:
         reach = _ANAPHOR_QUANTITY_REACH if weapon.anaphor else _QUANTITY_REACH
         quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
-        subject = self.subject(hit)
+        subject = self.subject(hit, polarity)
         words = self.sources(weapon)
         if predicate.evidence_for:
             # Remains found say the weapon was used; who found them is not who fired it.
@@ -418,9 +421,11 @@ class _Reader:
         count = plain if plain else (0 if hit.predicate.negative else min(concord, 1))
         return (count + flips) % 2 == 1
 
-    def subject(self, hit: _Hit) -> str | None:
+    def subject(self, hit: _Hit, polarity: str = AFFIRM) -> str | None:
         """Who did it: the agent after "by", the actor before the predicate in its clause,
-        (in Russian) one after it, the speaker's side, or an actor from the sentences before."""
+        (in Russian) one after it, the speaker's side, or an actor from the sentences before.
+        A denial with no agent at all ("not a single X was used", "никто не применял") is
+        anyone's."""
         entities, predicate = self.context.entities, hit.predicate
         start, end = self.clause(hit.start)
         actors = [a for a in self.actors if not self._after_preposition(a)]
@@ -432,6 +437,8 @@ class _Reader:
                 if actor.start == at:
                     return root_of(actor.mention.entity, entities)
         before = [a for a in actors if start <= a.start and a.end <= hit.start]
+        if self._nobody(start, hit.start):
+            return ANYONE
         if before:
             return root_of(before[-1].mention.entity, entities)
         # Russian word order lets the subject follow its verb ("ударили армянские военные").
@@ -446,6 +453,9 @@ class _Reader:
             for m in self.lexicon.first_person.finditer(self.folded, start, hit.start))
         # "denied supplying ...", "заявили, что выпустили ...": the speaker did it.
         opens = not self.folded[:hit.start].strip(" ,\"'«»“”„")
+        if polarity == DENY and not own_words and predicate.evidence_for is None \
+                and not predicate.intransitive and self.agentless(hit):
+            return ANYONE
         if speaker and predicate.evidence_for is None and (
                 own_words or opens or predicate.speaker_side):
             return root_of(speaker, entities)
@@ -453,6 +463,17 @@ class _Reader:
             if mention.entity not in self.speaker_chain:
                 return root_of(mention.entity, entities)
         return None
+
+    def agentless(self, hit: _Hit) -> bool:
+        """A passive predicate with no agent: "were not used", "не применялись"."""
+        start, _ = self.clause(hit.start)
+        gap = self.folded[max(start, hit.start - 30) : hit.start].split()[-3:]
+        return self._passive(hit, gap)
+
+    def _nobody(self, start: int, end: int) -> bool:
+        """A universal negative subject in the clause before the predicate: "no one", "никто"."""
+        pattern = self.lexicon.nobody
+        return pattern is not None and pattern.search(self.folded, start, end) is not None
 
     def _after_preposition(self, actor: _Span) -> bool:
         words = self.folded[max(0, actor.start - 30) : actor.start].split()

@@ -9,6 +9,11 @@ does not overlap; or it puts the negation on the qualifier ("fired, but not at S
 other names that place, or one within it. A place the gazetteer does not know, or a time with no
 calendar ("during the war"), never conflicts.
 
+Agents. A denial that names no agent ("not a single Iskander was used", "никто не применял")
+denies the event for every agent: it meets "Armenia used Iskanders" and any other agent's
+affirmation of the same predicate and object. An affirmation with no agent says only that
+someone did it, so it meets nothing but an agentless denial.
+
 The same reading keeps an affirmation and a denial that speak of surely different places or
 periods ("not fired at Shusha" against "fired at Ganja") from being called a contradiction, and
 keeps counts given for different places or periods from being compared.
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from detection.claims import AFFIRM
+from detection.claims import AFFIRM, ANYONE, proposition_key
 from detection.places import Gazetteer, default_gazetteer
 from detection.qualifiers import NOT, ONLY
 
@@ -64,6 +69,10 @@ class ClaimRecord:
     time_start: date | None = None
     time_end: date | None = None
     time_scope: str | None = None
+    # The proposition's parts; without them only the same proposition meets.
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
 
     @property
     def period(self) -> tuple[date | None, date | None] | None:
@@ -90,8 +99,10 @@ def _stance(polarity: str) -> str:
 
 def compare(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None) -> Verdict | None:
     """The conflict between a new claim and a recorded one, or None when they agree."""
-    if new.proposition != old.proposition or new.statement_id == old.statement_id:
+    if new.statement_id == old.statement_id:
         return None
+    if new.proposition != old.proposition:
+        return _universal_verdict(new, old, places)
     places = places or default_gazetteer()
     same_voice = new.speaker_key == old.speaker_key or (
         new.institution is not None and new.institution == old.institution)
@@ -115,6 +126,34 @@ def compare(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None)
             f"{_who(new)} gives {new.quantity} for '{new.proposition}'; "
             f"{_who(old)} gave {old.quantity}."))
     return None
+
+
+def _meets_anyone(new: ClaimRecord, old: ClaimRecord) -> bool:
+    """Different propositions with the same predicate and object, one of them anyone's."""
+    return (new.predicate is not None and new.predicate == old.predicate
+            and new.object == old.object and ANYONE in (new.subject, old.subject)
+            and new.subject != old.subject)
+
+
+def _universal_verdict(new: ClaimRecord, old: ClaimRecord,
+                       places: Gazetteer | None) -> Verdict | None:
+    """An agentless denial against a named agent's affirmation; nothing else across agents."""
+    if not _meets_anyone(new, old) or new.polarity == old.polarity:
+        return None
+    denial, affirmation = (new, old) if new.polarity != AFFIRM else (old, new)
+    if denial.subject != ANYONE or _elsewhere(denial, affirmation, places or default_gazetteer()):
+        return None
+    return Verdict(CONTRADICTION, (
+        f"{_who(denial)} denies that anyone did '{affirmation.predicate} "
+        f"{affirmation.object}'; {_who(affirmation)} affirms '{affirmation.proposition}'."))
+
+
+def universal_proposition(subject: str, predicate: str, obj: str) -> str | None:
+    """The agentless proposition a named agent's claim also meets, or None for one that is
+    anyone's already or has its object for subject ("iskander explode")."""
+    if subject in (ANYONE, obj):
+        return None
+    return proposition_key(ANYONE, predicate, obj)
 
 
 def agrees(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None) -> bool:

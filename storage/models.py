@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -111,7 +111,9 @@ class Statement(SQLModel, table=True):
 
 class Claim(SQLModel, table=True):
     __tablename__ = "claim"
-    __table_args__ = (UniqueConstraint("statement_id", "proposition"),)
+    # (object, predicate): an agentless denial is compared with every agent's claim of both.
+    __table_args__ = (UniqueConstraint("statement_id", "proposition"),
+                      Index("ix_claim_object_predicate", "object", "predicate"))
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
     subject: str = Field(max_length=100)

@@ -189,16 +189,26 @@ def add_claim(*, session: Session, statement_id: int, frame) -> int:
                                      proposition=frame.proposition))
 
 
-def claims_on(*, session: Session, proposition: str, exclude_article: int) -> list[tuple]:
-    """Recorded (claim, statement, source id) rows on a proposition, via the proposition index.
+def claims_on(*, session: Session, proposition: str, exclude_article: int,
+              also: str | None = None, predicate: str | None = None,
+              obj: str | None = None) -> list[tuple]:
+    """Recorded (claim, statement, source id) rows on a proposition (and on `also`, the
+    agentless one it meets), via the proposition index; with `predicate` and `obj`, every
+    claim of that predicate and object, whoever its subject (an agentless denial meets all).
 
     Republished statements and copied articles are left out: their originals stand for them.
     Only the article's source is read: loading the article would read its whole text back,
     once for every earlier voice on the proposition."""
+    if predicate is not None:
+        on = (Claim.object == obj) & (Claim.predicate == predicate)
+    elif also is not None:
+        on = Claim.proposition.in_((proposition, also))
+    else:
+        on = Claim.proposition == proposition
     query = (select(Claim, Statement, Article.source_id)
              .join(Statement, Claim.statement_id == Statement.id)
              .join(Article, Statement.article_id == Article.id)
-             .where(Claim.proposition == proposition, Statement.article_id != exclude_article,
+             .where(on, Statement.article_id != exclude_article,
                     Statement.republished_of.is_(None), Article.duplicate_of.is_(None))
              .order_by(Statement.id))
     return list(session.exec(query).all())

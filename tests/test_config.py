@@ -82,6 +82,14 @@ def test_cross_references_are_checked(tmp_path):
     ]
 
 
+def test_the_subject_of_agentless_claims_is_no_watchlist_id(tmp_path):
+    text = "database_url: sqlite://\nwatchlist:\n  - {id: anyone, kind: actor, name: Anyone}\n"
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.problems == [
+        "watchlist[0].id: 'anyone' is reserved for claims that name no agent"]
+
+
 def test_environment_overrides_single_keys_and_relative_paths_resolve(tmp_path, monkeypatch):
     folder = tmp_path / "conf"
     folder.mkdir()

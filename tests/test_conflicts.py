@@ -297,3 +297,27 @@ def test_historical_setting_accepts_only_digest_or_record(tmp_path):
     with pytest.raises(ConfigError) as refused:
         load_config(path)
     assert refused.value.problems == ["alerts.historical: must be one of 'digest' or 'record'"]
+
+
+def test_an_agentless_denial_meets_every_agents_affirmation_and_only_that(database_url):
+    cfg = config(database_url, recipients=[])
+    publish(database_url, "a", "Kirby said that Armenian forces fired Iskander missiles.", 1)
+    publish(database_url, "b", "Ihnat said Russian forces launched Iskander missiles.", 2)
+    publish(database_url, "c", "Kanaani said that not a single Iskander was used in the war.", 3)
+    # Someone fired them, says the last: no conflict with a named agent's denial.
+    publish(database_url, "d", "Ihnat said Armenian forces never fired Iskander missiles.", 4)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = {(c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"],
+              c["proposition"], c["kind"]) for c in conflicts(database_url)}
+    assert ("kanaani", "kirby", "armenia use iskander", "contradiction") in found
+    assert ("kanaani", "ignat", "russia use iskander", "contradiction") in found
+    assert ("ignat", "kirby", "armenia use iskander", "contradiction") in found
+    # A named agent's denial meets the affirmations of that agent only.
+    assert not any({"ignat"} == {x[0]} and x[2] == "russia use iskander" for x in found)
+    assert len(found) == 3
+    pairs = {frozenset((c["statement"]["article_url"], c["conflicts_with"]["article_url"]))
+             for c in conflicts(database_url)}
+    assert len(pairs) == 3, "one conflict per pair of statements"
+    with Session(engine_for(database_url)) as session:
+        subjects = {c.subject for c in session.exec(select(Claim)).all()}
+    assert "anyone" in subjects
