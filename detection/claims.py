@@ -439,6 +439,10 @@ class _Reader:
         before = [a for a in actors if start <= a.start and a.end <= hit.start]
         if self._nobody(start, hit.start):
             return ANYONE
+        if not before and len(self.folded[start : hit.start].split()) <= 1:
+            # "Armenian forces fired X and used Y": the verbs share their subject, when
+            # nothing but a negation or an adverb stands between the conjunction and the verb.
+            before = self._shared_subject(start, actors)
         if before:
             return root_of(before[-1].mention.entity, entities)
         # Russian word order lets the subject follow its verb ("ударили армянские военные").
@@ -463,6 +467,19 @@ class _Reader:
             if mention.entity not in self.speaker_chain:
                 return root_of(mention.entity, entities)
         return None
+
+    def _shared_subject(self, start: int, actors: list[_Span]) -> list[_Span]:
+        """The actor before the predicate of the clause this one is coordinated with by a
+        conjunction (not a comma): that predicate's subject is this one's too."""
+        joined = next(((b_start, b_end) for b_start, b_end in self.breaks if b_end == start), None)
+        if joined is None or not self.folded[joined[0] : joined[1]].strip().isalpha():
+            return []
+        previous = max((b_end for b_start, b_end in self.breaks if b_end <= joined[0]), default=0)
+        verbs = [h for h in self.hits if previous <= h.start < joined[0]]
+        end = verbs[0].start if verbs else joined[0]
+        subjects = [a for a in actors if previous <= a.start and a.end <= end]
+        # Without a predicate of ours there ("moved the launchers"), the first actor is it.
+        return subjects if verbs else subjects[:1]
 
     def agentless(self, hit: _Hit) -> bool:
         """A passive predicate with no agent: "were not used", "не применялись"."""
@@ -503,7 +520,8 @@ def _is_cyrillic(text: str) -> bool:
 
 
 _QUANTITY_REACH = 30
-_NUMBER = re.compile(r"\b(\d{1,4})\b")
+# A number standing alone: the digits of a designator (MiG-23, S-300, Tu-22M3) count nothing.
+_NUMBER = re.compile(r"(?<![\w-])(\d{1,4})(?![\w-])")
 _SPACES = re.compile(r"\s+")
 _ANAPHOR_QUANTITY_REACH = 12
 

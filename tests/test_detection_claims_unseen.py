@@ -10,7 +10,7 @@ from detection import Detector
 WATCHLIST = [
     WatchItem(id="iskander", kind="weapon", name="Iskander", aliases=["Iskander", "Искандер"]),
     WatchItem(id="armenia", kind="actor", name="Armenia",
-              aliases=["Armenia", "Armenian forces", "Армения"]),
+              aliases=["Armenia", "Armenian forces", "Армения", "армянские военные"]),
     WatchItem(id="russia", kind="actor", name="Russia", aliases=["Russia", "Россия"]),
     WatchItem(id="ivanov", kind="actor", name="Pavel Ivanov", aliases=["Ivanov", "Иванов"],
               member_of="russia"),
@@ -51,3 +51,24 @@ def test_an_agentless_affirmation_names_nobody_and_the_speakers_own_words_are_hi
     # "we did not": the speaker's side, not anyone's.
     assert claims(detector, "Ivanov said: \"We did not use Iskander missiles.\"") == [
         ("russia", "use", "iskander", "deny")]
+
+
+def test_the_digits_of_a_designator_are_no_quantity():
+    watchlist = [*WATCHLIST, WatchItem(id="s-300", kind="weapon", name="S-300",
+                                       aliases=["S-300", "С-300"])]
+    found = Detector(watchlist).detect(
+        "Ivanov said Armenian forces fired MiG-29 cannons and used S-300 systems.").statements
+    assert [(c.proposition, c.quantity) for c in found[0].claims] == [("armenia use s-300", None)]
+    found = Detector(watchlist).detect(
+        "Ivanov said Armenian forces used 12 S-300 launchers.").statements
+    assert [(c.proposition, c.quantity) for c in found[0].claims] == [("armenia use s-300", 12)]
+
+
+def test_coordinated_verbs_share_their_subject_but_a_new_clause_does_not(detector):
+    assert claims(detector, "Ivanov said Armenian forces moved the launchers and fired "
+                            "Iskander missiles.") == [("armenia", "use", "iskander", "affirm")]
+    assert claims(detector, "Иванов заявил, что армянские военные перебросили установки и "
+                            "применили «Искандеры».") == [("armenia", "use", "iskander", "affirm")]
+    # A clause with a subject of its own ("and that crews fired") is not Armenia's.
+    assert claims(detector, "Ivanov said Armenian forces moved the launchers and that crews "
+                            "fired Iskander missiles.") != [("armenia", "use", "iskander", "affirm")]
