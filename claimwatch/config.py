@@ -114,8 +114,8 @@ class WatchItem(_Strict):
     # Roles by which the text may name an actor instead of by name ("the prime minister of
     # Armenia", "the ministry's spokesman"): a speaker so described is this actor.
     roles: list[str] = Field(default_factory=list)
-    # What kind of thing a weapon is (aircraft, drone, missile, air-defence ...), as the
-    # analyst files it; recorded with the watchlist, not yet read by detection.
+    # What kind of thing a weapon is (aircraft, drone, missile, air-defence ...): one of the
+    # lexicons' classes, so that a loss of this weapon counts toward its class.
     weapon_class: str | None = Field(default=None, alias="class")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from detection.anaphora import Anaphor, Antecedents, find_anaphors
@@ -16,6 +16,8 @@ from detection.text import fold_aligned
 
 AFFIRM = "affirm"
 DENY = "deny"
+# The kind of a span for a noun that names a class of weapon ("jets", "самолётов").
+CLASS = "class"
 # The subject of a claim that names no agent: "not a single Iskander was used", "никто не
 # применял". Denied, it denies the event for every agent (detection.conflicts).
 ANYONE = "anyone"
@@ -53,6 +55,9 @@ class ClaimFrame:
     # part of what the claim says: two frames that differ only here are the same claim.
     object_mention: Words | None = field(default=None, compare=False)
     anaphor: Words | None = field(default=None, compare=False)
+    # For a claim about a class read from a named weapon of it ("one Su-25 and one Tu-22"
+    # lost): that weapon. Counts of different weapons add up for the class.
+    counted_from: str | None = field(default=None, compare=False)
 
     @property
     def proposition(self) -> str:
@@ -112,13 +117,16 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
               for m in mentions_between(mentions, offset, offset + len(content))]
     weapons = [m for m in inside if m.mention.kind == "weapon"]
     antecedents = context.antecedents
+    classes = _class_spans(folded, inside, lexicon)
     # Without a weapon named in the paragraph so far, nothing can be about one.
-    if not weapons and (antecedents is None or not antecedents.any_between(
+    if not weapons and not classes and (antecedents is None or not antecedents.any_between(
             context.paragraph_start, offset + len(content))):
         return []
     hits = _predicate_hits(folded, lexicon)
     if not hits:
         return []
+    if classes:
+        inside = sorted(inside + classes, key=lambda span: span.start)
     breaks = _clause_breaks(folded, lexicon)
     article = context.article_places
     gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
@@ -131,6 +139,9 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     if not complete and antecedents is not None:
         referring = _referring(folded, offset, weapons, lexicon, context)
         if referring:
+            # "the missiles" that stand for a weapon named before are that weapon, no class.
+            inside = [span for span in inside if span.mention.kind != CLASS or not any(
+                r.start < span.end and span.start < r.end for r in referring)]
             inside = sorted(inside + referring, key=lambda span: span.start)
             frames, _ = _read(_Reader(content, folded, inside, lexicon, context, hits, offset,
                                       qualifiers, breaks))
@@ -175,6 +186,25 @@ def _referring(folded: str, offset: int, weapons: list[_Span], lexicon: Lexicon,
         mention = antecedents.find(anaphor, offset + anaphor.start, context.paragraph_start)
         if mention is not None:
             spans.append(_Span(mention, anaphor.start, anaphor.end, anaphor))
+    return spans
+
+
+def _class_spans(folded: str, inside: list[_Span], lexicon: Lexicon) -> list[_Span]:
+    """Spans for the nouns that name a class of weapon, save those inside a mention or right
+    after a weapon's name ("Iskander missiles" is the Iskander)."""
+    if lexicon.class_nouns is None:
+        return []
+    spans = []
+    for match in lexicon.class_nouns.finditer(folded):
+        start, end = match.span()
+        # "Iskander missiles", "ракеты Storm Shadow", "беспилотников «Шахед»": the weapon's.
+        if any(m.start < end and start < m.end or m.mention.kind == "weapon" and (
+                (m.end <= start and len(folded[m.end : start].split()) <= 1)
+                or (m.start >= end and not folded[end : m.start].strip(" \"'«»“”„")))
+               for m in inside):
+            continue
+        noun = Mention(lexicon.class_groups[match.lastgroup], CLASS, folded[start:end], start, end)
+        spans.append(_Span(noun, start, end))
     return spans
 
 
@@ -260,8 +290,9 @@ class _Reader:
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
         self.inside, self.hits, self.offset = inside, hits, offset
         self.qualifiers = qualifiers
-        self.weapons = [m for m in inside if m.mention.kind == "weapon"]
+        self.weapons = [m for m in inside if m.mention.kind in ("weapon", CLASS)]
         self.named = [w for w in self.weapons if w.anaphor is None]
+        self._owners: dict[int, str | None] = {}
         self.referring = [(w.start, w.end) for w in self.weapons if w.anaphor is not None]
         self.actors = [m for m in inside if m.mention.kind == "actor"]
         # Found once per statement by the caller: every reader of it has the same.
@@ -312,7 +343,19 @@ class _Reader:
 
         before = [w for w in self.weapons
                   if w.end <= hit.start and can_take(w) and self.may_be_object(hit, w)]
+        if before and self._instrument(hit, before[-1], limit):
+            return []
         return [before[-1]] if before else []
+
+    def _instrument(self, hit: _Hit, weapon: _Span, limit: int) -> bool:
+        """A weapon before an active verb that has an object of its own is what acted: "its
+        Pantsir systems downed eight drones" says nothing of Pantsirs downed."""
+        if weapon.anaphor is not None:
+            return False
+        gap = self.folded[weapon.end : hit.start].split()
+        if self._passive(hit, gap):
+            return False
+        return any(c.mention.kind == CLASS and hit.end <= c.start < limit for c in self.weapons)
 
     def may_be_object(self, hit: _Hit, weapon: _Span) -> bool:
         """Whether words that stand for a weapon are what the predicate is about: after it as
@@ -320,6 +363,16 @@ class _Reader:
         fired", "the missiles failed"), or an object pronoun put first ("их не применяли").
         Before an active verb they name what acted ("the systems shot down eight drones"),
         which is the claim's weapon only for verbs like "fired" (`weapon_subject`)."""
+        if weapon.mention.kind == CLASS:
+            # A class noun is what a loss is about, and only with its owner ("Georgian jets"):
+            # after the verb, or before a passive or a negative one ("our jets are intact").
+            if not self.is_loss(hit.predicate) or self.loser(hit, weapon) is None:
+                return False
+            if weapon.start >= hit.end:
+                return True
+            gap = self.folded[weapon.end : hit.start].split()
+            return len(gap) <= _ANAPHOR_GAP and (hit.predicate.negative or
+                                                 self._passive(hit, gap))
         anaphor = weapon.anaphor
         if anaphor is None:
             return True
@@ -357,6 +410,61 @@ class _Reader:
         following = self.folded[hit.end : hit.end + 20].split()[:1]
         return bool(following) and following[0] in cues.agent_markers
 
+    def _relative(self, hit: _Hit) -> bool:
+        """Whether the predicate opens a relative clause: "the systems that shot down"."""
+        pattern = self.lexicon.relative_pronouns
+        if pattern is None:
+            return False
+        before = self.folded[max(0, hit.start - 30) : hit.start].split()[-2:]
+        if before and pattern.fullmatch(before[-1]):
+            return True
+        # "which had shot down", "that were fired": an auxiliary between.
+        cues = self.lexicon.anaphora
+        return len(before) == 2 and pattern.fullmatch(before[0]) is not None and (
+            before[1] in _PERFECT or (cues is not None and before[1] in cues.passive_auxiliaries))
+
+    def is_loss(self, predicate: Predicate) -> bool:
+        """Whether the predicate says its object was lost: "lost", or "shot down" (which
+        names the loser by the object's owner)."""
+        return predicate.owner_loses is not None or predicate.name in self.lexicon.loss_classes
+
+    def loser(self, hit: _Hit, weapon: _Span, polarity: str = AFFIRM) -> str | None:
+        """Who lost the weapon: its owner; for "lost" itself, else its subject ("мы потеряли
+        четыре самолёта")."""
+        owner = self.owner(weapon)
+        if owner is None and hit.predicate.owner_loses is None:
+            return self.subject(hit, polarity)
+        return owner
+
+    def owner(self, weapon: _Span) -> str | None:
+        """Whose the weapon is: the actor right before it ("Russian aircraft", "Georgia's
+        jets"), the speaker's side after "our", or the actor right after it ("самолётов
+        Грузии", "jets of the Georgian air force"); never its maker ("Russian-made")."""
+        if weapon.start not in self._owners:
+            self._owners[weapon.start] = self._find_owner(weapon)
+        return self._owners[weapon.start]
+
+    def _find_owner(self, weapon: _Span) -> str | None:
+        entities, folded, lexicon = self.context.entities, self.folded, self.lexicon
+        before = [a for a in self.actors if a.end <= weapon.start]
+        if before:
+            actor = before[-1]
+            gap = folded[actor.end : weapon.start]
+            if len(gap.split()) <= 2 and not _PUNCTUATION.search(gap) and not any(
+                    actor.end <= h.start < weapon.start for h in self.hits):
+                made = lexicon.maker_marks is not None and \
+                    lexicon.maker_marks.match(folded, actor.end) is not None
+                return None if made else root_of(actor.mention.entity, entities)
+        if lexicon.own_possessives is not None and self.context.speaker_id:
+            near = folded[max(0, weapon.start - 30) : weapon.start]
+            last = " ".join(near.split()[-3:])
+            if lexicon.own_possessives.search(last):
+                return root_of(self.context.speaker_id, entities)
+        after = next((a for a in self.actors if a.start >= weapon.end), None)
+        if after is not None and _OWNER_AFTER.fullmatch(folded[weapon.end : after.start]):
+            return root_of(after.mention.entity, entities)
+        return None
+
     def frames_for(self, hit: _Hit, weapon: _Span) -> list[ClaimFrame]:
         predicate = hit.predicate
         negated = self.negated(hit, weapon)
@@ -366,8 +474,14 @@ class _Reader:
         reach = _ANAPHOR_QUANTITY_REACH if weapon.anaphor else _QUANTITY_REACH
         quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
-        subject = self.subject(hit, polarity)
         words = self.sources(weapon)
+        if weapon.mention.kind == CLASS or self.is_loss(predicate):
+            losses = self.losses(hit, weapon, polarity, quantity, words)
+            if weapon.mention.kind == CLASS or predicate.owner_loses is None:
+                return losses
+        else:
+            losses = []
+        subject = self.subject(hit, polarity)
         if predicate.evidence_for:
             # Remains found say the weapon was used; who found them is not who fired it.
             return [ClaimFrame(subject, predicate.evidence_for, entity, polarity, quantity,
@@ -378,8 +492,28 @@ class _Reader:
                 frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
                                          **words))
             return frames
-        return [ClaimFrame(subject, predicate.name, entity, polarity, quantity, **words)] \
-            if subject else []
+        return losses + ([ClaimFrame(subject, predicate.name, entity, polarity, quantity,
+                                     **words)] if subject else [])
+
+    def losses(self, hit: _Hit, weapon: _Span, polarity: str, quantity: int | None,
+               words: dict) -> list[ClaimFrame]:
+        """What the weapon's owner lost: the weapon, and the class it belongs to; for a class
+        noun, the class. "Lost" names the loser as its subject when the weapon has no owner."""
+        predicate = hit.predicate
+        owner = self.loser(hit, weapon, polarity)
+        if owner is None:
+            return []
+        loss = predicate.owner_loses or predicate.name
+        entity = weapon.mention.entity
+        if weapon.mention.kind == CLASS:
+            return [ClaimFrame(owner, loss, entity, polarity, quantity, **words)]
+        frames = [ClaimFrame(owner, loss, entity, polarity, quantity, **words)]
+        kind = self.context.entities[entity].weapon_class \
+            if entity in self.context.entities else None
+        if kind:
+            frames.append(ClaimFrame(owner, loss, kind, polarity, quantity, **words,
+                                     counted_from=entity))
+        return frames
 
     def sources(self, weapon: _Span) -> dict[str, Words | None]:
         """The weapon's name the object comes from and, for a reference, the referring words."""
@@ -397,7 +531,10 @@ class _Reader:
         a denial phrase ("it is not true that") and a denial verb turn the result around."""
         lexicon, folded = self.lexicon, self.folded
         start, _ = self.clause(hit.start)
-        flips = int(self.context.denial_verb) + int(hit.predicate.negative)
+        # "denied that its crews manned the systems that shot down the jets": what a relative
+        # clause says of a noun is taken as given, not denied with the rest.
+        denied = self.context.denial_verb and not self._relative(hit)
+        flips = int(denied) + int(hit.predicate.negative)
         # "fired, but not at Shusha": that "not" is the place's, not the predicate's.
         masked = list(self.qualifiers.negations) if self.qualifiers is not None else []
         if lexicon.denial_phrases is not None:
@@ -499,6 +636,10 @@ class _Reader:
         return bool(words) and words[-1].strip("\"'«„(") in self.lexicon.non_subject_prepositions
 
 
+_PERFECT = frozenset({"had", "has", "have"})
+_PUNCTUATION = re.compile(r"[,.;:()\"«»“”]")
+# Between a class noun and its owner after it: "самолётов Грузии", "jets of the Georgian".
+_OWNER_AFTER = re.compile(r"\s+(?:of\s+(?:the\s+)?)?")
 # "launched by", "fired at the town by the": the agent of a passive predicate follows.
 _AGENT = re.compile(r"\W*(?:\w+\W+){0,3}?by\s+(?:the\s+)?")
 # Skipped when looking for the preposition before a name: "from the United States".
@@ -543,7 +684,16 @@ def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
 
 
 def _unique(frames: list[ClaimFrame]) -> list[ClaimFrame]:
+    """One frame per proposition, the first; a class's counts read from different weapons of
+    it ("one Su-25 and one Tu-22") add up, unless a class noun gave the count itself."""
     seen: dict[str, ClaimFrame] = {}
     for frame in frames:
-        seen.setdefault(frame.proposition, frame)
+        first = seen.setdefault(frame.proposition, frame)
+        if first is frame or first.counted_from is None or frame.counted_from is None \
+                or first.counted_from == frame.counted_from:
+            continue
+        total = None if first.quantity is None or frame.quantity is None \
+            else first.quantity + frame.quantity
+        seen[frame.proposition] = replace(first, quantity=total,
+                                          counted_from=f"{first.counted_from}+{frame.counted_from}")
     return list(seen.values())

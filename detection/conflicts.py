@@ -121,7 +121,7 @@ def compare(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None)
     if verdict is not None:
         return verdict
     if new.quantity is not None and old.quantity is not None and new.quantity != old.quantity \
-            and _same_scope(new, old):
+            and _same_scope(new, old) and not _total_grew(new, old):
         return Verdict(QUANTITY, (
             f"{_who(new)} gives {new.quantity} for '{new.proposition}'; "
             f"{_who(old)} gave {old.quantity}."))
@@ -231,6 +231,23 @@ def _time_verdict(new: ClaimRecord, old: ClaimRecord) -> Verdict | None:
                             "within that period.")
             return Verdict(TIME, sentence)
     return None
+
+
+# Counts of these predicates are running totals ("Russia lost four aircraft" is a count up
+# to the day it is said): a later, larger total is the count having grown, not a conflict.
+CUMULATIVE = frozenset({"lose"})
+
+
+def _total_grew(new: ClaimRecord, old: ClaimRecord) -> bool:
+    """Two running totals where the one given as of a later day is the larger."""
+    if new.predicate not in CUMULATIVE:
+        return False
+    new_day, old_day = new.time_end or new.said_on, old.time_end or old.said_on
+    if new_day is None or old_day is None or new_day == old_day:
+        return False
+    later, earlier = (new, old) if new_day > old_day else (old, new)
+    assert later.quantity is not None and earlier.quantity is not None
+    return later.quantity > earlier.quantity
 
 
 def _same_scope(new: ClaimRecord, old: ClaimRecord) -> bool:

@@ -122,6 +122,9 @@ class Predicate:
     # A weapon as the subject of these words was itself used ("the launchers fired", "the
     # missiles struck"), so a noun standing for it before the verb is what the claim is about.
     weapon_subject: bool = False
+    # The object's owner thereby claims this class: what is shot down is lost ("shot down 21
+    # Russian aircraft": Russia lost 21 aircraft).
+    owner_loses: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,13 +220,25 @@ class Lexicon:
     anaphora: AnaphoraCues | None = None
     # A subject that names nobody: "no one", "никто". A denial it heads is anyone's.
     nobody: re.Pattern[str] | None = None
+    # Nouns that name a class of weapon ("jets", "самолётов"), one named group per class;
+    # and the words that make an actor before one its owner or its maker ("our", "-made").
+    class_nouns: re.Pattern[str] | None = None
+    class_groups: dict[str, str] = field(default_factory=dict)
+    own_possessives: re.Pattern[str] | None = None
+    maker_marks: re.Pattern[str] | None = None
+    # Right before a predicate, these make it a relative clause about a noun ("the systems
+    # that shot down"), which a denial verb of the statement does not deny.
+    relative_pronouns: re.Pattern[str] | None = None
+    # The predicate classes some `owner_loses` names ("lose"): a loss, whoever caused it.
+    loss_classes: frozenset[str] = frozenset()
 
 
 _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "hedges",
               "first_person", "pronouns", "titles", "weapon_cues", "negative_concord",
               "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
-              "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody")
+              "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
+              "own_possessives", "maker_marks", "relative_pronouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
@@ -240,12 +255,16 @@ def load_lexicon_data(paths: list[Path]) -> dict:
     for key in _MAP_KEYS:
         merged[key] = {}
     merged["predicates"] = {}
+    merged["classes"] = {}
     merged["time_relations"] = {relation: [] for relation in TIME_RELATIONS}
     merged["anaphora"] = {key: [] for key in _ANAPHORA_LISTS}
     merged["anaphora"].update(nouns={}, pronouns={})
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         _merge_anaphora(path, data.get("anaphora") or {}, merged["anaphora"])
+        for name, nouns in (data.get("classes") or {}).items():
+            _check_text(path, f"classes.{name}", nouns or [])
+            merged["classes"].setdefault(name, []).extend(nouns or [])
         for key in (*_LIST_KEYS, *_WORD_SET_KEYS, "clause_breaks"):
             entries = data.get(key) or []
             _check_text(path, key, entries)
@@ -265,7 +284,7 @@ def load_lexicon_data(paths: list[Path]) -> dict:
                 _check_text(path, f"predicates.{name}.{words_key}", spec.get(words_key) or [])
                 target[words_key].extend(spec.get(words_key) or [])
             for flag in ("weak", "intransitive", "implies", "as", "speaker_side",
-                         "weapon_subject"):
+                         "weapon_subject", "owner_loses"):
                 if flag in spec:
                     target[flag] = spec[flag]
     return merged
@@ -336,6 +355,7 @@ def build_lexicon(data: dict) -> Lexicon:
                 evidence_for=spec.get("as"), negative=negative,
                 speaker_side=bool(spec.get("speaker_side")),
                 weapon_subject=bool(spec.get("weapon_subject")),
+                owner_loses=spec.get("owner_loses"),
             )
             lexicon.predicates.append(predicate)
             terms[id(predicate)] = list(words)
@@ -352,6 +372,12 @@ def build_lexicon(data: dict) -> Lexicon:
         last = {fold(str(term)).split()[-1] for term in data["irrealis"]}
         lexicon.irrealis_last_words = frozenset(w for w in last if not w.endswith("*"))
         lexicon.irrealis_last_prefixes = tuple(w[:-1] for w in last if w.endswith("*"))
+    lexicon.loss_classes = frozenset(p.owner_loses for p in lexicon.predicates if p.owner_loses)
+    classes = {name: nouns for name, nouns in (data.get("classes") or {}).items() if nouns}
+    if classes:
+        lexicon.class_groups = {f"c{i}": name for i, name in enumerate(classes)}
+        lexicon.class_nouns = _grouped({f"c{i}": nouns
+                                        for i, nouns in enumerate(classes.values())})
     if data["source_phrases"] or data["source_postpositions"]:
         lexicon.source_cues = _grouped({"before": data["source_phrases"],
                                         "after": data["source_postpositions"]})

@@ -84,6 +84,8 @@ class Entity:
     member_of: str | None = None
     context: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    # For a weapon: the class it belongs to (aircraft, drone ...), for claims about the class.
+    weapon_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,7 @@ class MentionIndex:
 def build_matcher(watchlist: list) -> Matcher:
     """A Matcher over config watchlist items (each has id, kind, name, aliases, member_of)."""
     entities = [Entity(w.id, w.kind, w.name, w.member_of, tuple(getattr(w, "context", ()) or ()),
-                       tuple(getattr(w, "roles", ()) or ()))
+                       tuple(getattr(w, "roles", ()) or ()), getattr(w, "weapon_class", None))
                 for w in watchlist]
     aliases = {w.id: list(dict.fromkeys([w.name, *w.aliases])) for w in watchlist}
     return Matcher(entities, aliases)

@@ -321,3 +321,27 @@ def test_an_agentless_denial_meets_every_agents_affirmation_and_only_that(databa
     with Session(engine_for(database_url)) as session:
         subjects = {c.subject for c in session.exec(select(Claim)).all()}
     assert "anyone" in subjects
+
+
+def test_running_totals_of_losses_conflict_only_when_one_cannot_follow_the_other(database_url):
+    watchlist = [
+        {"id": "russia", "kind": "actor", "name": "Russia", "aliases": ["Russia", "Russian"]},
+        {"id": "georgia", "kind": "actor", "name": "Georgia", "aliases": ["Georgia", "Georgian"]},
+        {"id": "petrov", "kind": "actor", "name": "Oleg Petrov", "aliases": ["Petrov"],
+         "member_of": "russia"},
+        {"id": "beridze", "kind": "actor", "name": "Nika Beridze", "aliases": ["Beridze"],
+         "member_of": "georgia"},
+    ]
+    cfg = Config.model_validate({"database_url": database_url, "watchlist": watchlist})
+    publish(database_url, "a", "Beridze said Georgian gunners shot down four Russian jets.", 1)
+    # Three days on, a larger total: the count grew, nobody is contradicted.
+    publish(database_url, "b", "Beridze said Georgian gunners shot down 21 Russian aircraft.", 4)
+    # Later still, a smaller total from the other side: that contradicts the 21.
+    publish(database_url, "c", "Petrov said Russia lost four aircraft in all.", 6)
+    publish(database_url, "d", "Petrov said Russia lost no aircraft.", 7)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = {(c["kind"], c["statement"]["article_url"][-1], c["conflicts_with"]["article_url"][-1])
+             for c in conflicts(database_url)}
+    assert found == {("quantity", "c", "b"), ("contradiction", "d", "a"),
+                     ("contradiction", "d", "b"), ("reversal", "d", "c")}
+    assert {c["proposition"] for c in conflicts(database_url)} == {"russia lose aircraft"}

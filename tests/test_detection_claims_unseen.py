@@ -72,3 +72,64 @@ def test_coordinated_verbs_share_their_subject_but_a_new_clause_does_not(detecto
     # A clause with a subject of its own ("and that crews fired") is not Armenia's.
     assert claims(detector, "Ivanov said Armenian forces moved the launchers and that crews "
                             "fired Iskander missiles.") != [("armenia", "use", "iskander", "affirm")]
+
+
+CLASSED = [
+    WatchItem(id="russia", kind="actor", name="Russia", aliases=["Russia", "Russian", "российский"]),
+    WatchItem(id="georgia", kind="actor", name="Georgia", aliases=["Georgia", "Georgian"]),
+    WatchItem(id="petrov", kind="actor", name="Oleg Petrov", aliases=["Petrov", "Петров"],
+              member_of="russia"),
+    WatchItem(id="beridze", kind="actor", name="Nika Beridze", aliases=["Beridze"],
+              member_of="georgia"),
+    WatchItem(id="su-25", kind="weapon", name="Su-25", aliases=["Su-25"], weapon_class="aircraft"),
+    WatchItem(id="tu-22", kind="weapon", name="Tu-22", aliases=["Tu-22"], weapon_class="aircraft"),
+    WatchItem(id="pantsir", kind="weapon", name="Pantsir", aliases=["Pantsir"],
+              weapon_class="air-defence"),
+]
+
+
+@pytest.fixture(scope="module")
+def classed():
+    return Detector(CLASSED)
+
+
+def losses(detector, text):
+    return [(c.proposition, c.polarity, c.quantity)
+            for s in detector.detect(text).statements for c in s.claims]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Beridze said Georgian air defences shot down 21 Russian aircraft.",
+     [("russia lose aircraft", "affirm", 21)]),
+    ("Beridze said they had downed six of Russia's jets.", [("russia lose aircraft", "affirm", 6)]),
+    ("Петров заявил: «С начала операции мы потеряли четыре самолёта».",
+     [("russia lose aircraft", "affirm", 4)]),
+    ("Beridze said: \"Our combat jets are intact.\"", [("georgia lose aircraft", "deny", None)]),
+    ("Beridze said Georgia lost no aircraft in the fighting.",
+     [("georgia lose aircraft", "deny", None)]),
+])
+def test_an_owned_class_noun_is_what_its_owner_lost(classed, text, expected):
+    assert losses(classed, text) == expected
+
+
+def test_named_weapons_of_a_class_add_up_and_a_maker_is_no_owner(classed):
+    assert sorted(losses(classed, "Petrov said Russia lost one Su-25 and one Tu-22.")) == [
+        ("russia lose aircraft", "affirm", 2), ("russia lose su-25", "affirm", 1),
+        ("russia lose tu-22", "affirm", 1)]
+    # Made in Russia, not Russia's: no loss of Russia's.
+    found = losses(classed, "Beridze said drones destroyed three Russian-made air-defence systems.")
+    assert not any(p.startswith("russia lose") for p, _, _ in found)
+
+
+def test_a_weapon_that_acts_on_an_object_of_its_own_is_the_instrument(classed):
+    # The Pantsirs did the downing; nothing was said of Pantsirs downed.
+    assert losses(classed, "Petrov said its Pantsir systems downed eight Georgian drones.") == [
+        ("georgia lose drone", "affirm", 8)]
+    assert losses(classed, "Beridze said Georgian drones destroyed two Pantsir systems.") == [
+        ("georgia intercept pantsir", "affirm", 2)]
+
+
+def test_a_relative_clause_is_not_what_a_denial_verb_denies(classed):
+    text = ("Petrov denied that Russian officers manned the Georgian systems that shot down "
+            "Russian planes.")
+    assert ("russia lose aircraft", "affirm", None) in losses(classed, text)
