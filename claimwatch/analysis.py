@@ -16,7 +16,7 @@ from claimwatch.stage_times import timed
 from detection import Detection, Detector, Entity
 from detection.batch import detect_batch, detector_for, watchlist_key
 from detection.claims import ANYONE
-from detection.conflicts import ClaimRecord, agrees, compare, universal_proposition
+from detection.conflicts import ClaimRecord, agrees, broader_propositions, compare
 from storage import repository
 from storage.models import Article, Claim, Statement
 
@@ -179,12 +179,24 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               place_scope=frame.place_scope, time=frame.time,
                               time_start=frame.time_start, time_end=frame.time_end,
                               time_scope=frame.time_scope, subject=frame.subject,
-                              predicate=frame.predicate, object=frame.object)
+                              predicate=frame.predicate, object=frame.object,
+                              object_class=_object_class(frame.object, detector.entities))
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
                                 detector=detector, recipients=recipients, report=report,
                                 historical=historical, speaker_id=found.speaker.id)
     repository.mark_detected(session=session, article_id=article.id)
+
+
+def _class_members(obj: str, detector: Detector) -> list[str]:
+    """The watchlist weapons of the class a claim's object names ([] for a weapon)."""
+    if obj in detector.entities or obj not in detector.lexicon.classes:
+        return []
+    return [e.id for e in detector.entities.values() if e.weapon_class == obj]
+
+
+def _object_class(obj: str, entities: dict[str, Entity]) -> str | None:
+    return entities[obj].weapon_class if obj in entities else None
 
 
 def _institution(speaker_id: str | None, entities: dict[str, Entity]) -> str | None:
@@ -197,14 +209,16 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                     detector: Detector, recipients: list[Recipient], report: AnalysisReport,
                     historical: bool, speaker_id: str | None) -> None:
     seen_voices: set[tuple[int, str, str]] = set()
-    # An agentless denial meets every agent's claim of its predicate and object; a named
-    # agent's claim meets the agentless one too.
-    universal = frame.subject == ANYONE and frame.subject != frame.object
+    # A broad claim (anyone's, or of a whole class) meets every narrower claim of its
+    # predicate; a narrow one meets the broader ones that may cover it.
+    members = _class_members(frame.object, detector)
+    universal = (frame.subject == ANYONE or bool(members)) and frame.subject != frame.object
     for claim, statement, other_source in repository.claims_on(
             session=session, proposition=frame.proposition, exclude_article=article.id,
-            also=universal_proposition(frame.subject, frame.predicate, frame.object),
+            also=broader_propositions(frame.subject, frame.predicate, frame.object,
+                                      new.object_class),
             predicate=frame.predicate if universal else None,
-            obj=frame.object if universal else None):
+            objects=[frame.object, *members] if universal else None):
         old = _record(claim, statement, other_source, detector.entities)
         voice = (statement.article_id, old.speaker_key, old.polarity)
         if voice in seen_voices:
@@ -247,4 +261,5 @@ def _record(claim: Claim, statement: Statement, source_id: str,
         place=claim.place, said_on=statement.said_on, source=source_id,
         place_id=claim.place_id, place_scope=claim.place_scope, time=claim.time,
         time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope,
-        subject=claim.subject, predicate=claim.predicate, object=claim.object)
+        subject=claim.subject, predicate=claim.predicate, object=claim.object,
+        object_class=_object_class(claim.object, entities))

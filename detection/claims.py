@@ -364,9 +364,15 @@ class _Reader:
         Before an active verb they name what acted ("the systems shot down eight drones"),
         which is the claim's weapon only for verbs like "fired" (`weapon_subject`)."""
         if weapon.mention.kind == CLASS:
-            # A class noun is what a loss is about, and only with its owner ("Georgian jets"):
-            # after the verb, or before a passive or a negative one ("our jets are intact").
-            if not self.is_loss(hit.predicate) or self.loser(hit, weapon) is None:
+            # A class noun is what a loss is about only with its owner ("Georgian jets"); what
+            # was used or supplied ("chemical weapons") needs none. After the verb, or before
+            # a passive or a negative one ("our jets are intact", "были применены").
+            if self.is_loss(hit.predicate):
+                if self.loser(hit, weapon) is None:
+                    return False
+            elif weapon.mention.entity not in self.lexicon.claimed_classes:
+                return False
+            if hit.predicate.evidence_for or hit.predicate.intransitive:
                 return False
             if weapon.start >= hit.end:
                 return True
@@ -475,7 +481,7 @@ class _Reader:
         quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
         words = self.sources(weapon)
-        if weapon.mention.kind == CLASS or self.is_loss(predicate):
+        if self.is_loss(predicate):
             losses = self.losses(hit, weapon, polarity, quantity, words)
             if weapon.mention.kind == CLASS or predicate.owner_loses is None:
                 return losses
@@ -492,8 +498,8 @@ class _Reader:
                 frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
                                          **words))
             return frames
-        return losses + ([ClaimFrame(subject, predicate.name, entity, polarity, quantity,
-                                     **words)] if subject else [])
+        return ([ClaimFrame(subject, predicate.name, entity, polarity, quantity, **words)]
+                if subject else []) + losses
 
     def losses(self, hit: _Hit, weapon: _Span, polarity: str, quantity: int | None,
                words: dict) -> list[ClaimFrame]:
@@ -507,13 +513,20 @@ class _Reader:
         entity = weapon.mention.entity
         if weapon.mention.kind == CLASS:
             return [ClaimFrame(owner, loss, entity, polarity, quantity, **words)]
-        frames = [ClaimFrame(owner, loss, entity, polarity, quantity, **words)]
+        return [ClaimFrame(owner, loss, entity, polarity, quantity, **words),
+                *self.of_class(owner, loss, weapon, polarity, quantity, words)]
+
+    def of_class(self, subject: str, predicate: str, weapon: _Span, polarity: str,
+                 quantity: int | None, words: dict) -> list[ClaimFrame]:
+        """The same claim of the named weapon's class, for an affirmation only: using sarin is
+        using a chemical agent, but not using the Tochka is not using no missile."""
+        entity = weapon.mention.entity
         kind = self.context.entities[entity].weapon_class \
             if entity in self.context.entities else None
-        if kind:
-            frames.append(ClaimFrame(owner, loss, kind, polarity, quantity, **words,
-                                     counted_from=entity))
-        return frames
+        if not kind or polarity != AFFIRM or weapon.mention.kind == CLASS:
+            return []
+        return [ClaimFrame(subject, predicate, kind, polarity, quantity, **words,
+                           counted_from=entity)]
 
     def sources(self, weapon: _Span) -> dict[str, Words | None]:
         """The weapon's name the object comes from and, for a reference, the referring words."""

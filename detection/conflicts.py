@@ -73,6 +73,8 @@ class ClaimRecord:
     subject: str | None = None
     predicate: str | None = None
     object: str | None = None
+    # The class the object (a weapon) belongs to: a denial of the class covers it.
+    object_class: str | None = None
 
     @property
     def period(self) -> tuple[date | None, date | None] | None:
@@ -128,32 +130,57 @@ def compare(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None)
     return None
 
 
-def _meets_anyone(new: ClaimRecord, old: ClaimRecord) -> bool:
-    """Different propositions with the same predicate and object, one of them anyone's."""
-    return (new.predicate is not None and new.predicate == old.predicate
-            and new.object == old.object and ANYONE in (new.subject, old.subject)
-            and new.subject != old.subject)
+def _broader(one: str | None, other: str | None, broad: str | None) -> bool | None:
+    """Whether `one` is the broader of two parts of a proposition: None when they are
+    equal, True when `one` is `broad` and the other is not, False when they differ otherwise."""
+    if one == other:
+        return None
+    return one == broad and other != broad
+
+
+def _wider_denial(new: ClaimRecord, old: ClaimRecord) -> tuple[ClaimRecord, ClaimRecord] | None:
+    """(denial, affirmation) when two claims of one predicate differ only in that the
+    denial is the broader: anyone's instead of an agent's, a class instead of a weapon of it
+    ("never used chemical weapons" against "used sarin"). None otherwise."""
+    if new.predicate is None or new.predicate != old.predicate or new.polarity == old.polarity:
+        return None
+    denial, affirmation = (new, old) if new.polarity != AFFIRM else (old, new)
+    subject = _broader(denial.subject, affirmation.subject, ANYONE)
+    obj = _broader(denial.object, affirmation.object, affirmation.object_class)
+    if subject is False or obj is False or (subject is None and obj is None):
+        return None
+    return denial, affirmation
 
 
 def _universal_verdict(new: ClaimRecord, old: ClaimRecord,
                        places: Gazetteer | None) -> Verdict | None:
-    """An agentless denial against a named agent's affirmation; nothing else across agents."""
-    if not _meets_anyone(new, old) or new.polarity == old.polarity:
+    """A denial broader than an affirmation it covers; nothing else across propositions."""
+    pair = _wider_denial(new, old)
+    if pair is None:
         return None
-    denial, affirmation = (new, old) if new.polarity != AFFIRM else (old, new)
-    if denial.subject != ANYONE or _elsewhere(denial, affirmation, places or default_gazetteer()):
+    denial, affirmation = pair
+    if _elsewhere(denial, affirmation, places or default_gazetteer()):
         return None
-    return Verdict(CONTRADICTION, (
-        f"{_who(denial)} denies that anyone did '{affirmation.predicate} "
-        f"{affirmation.object}'; {_who(affirmation)} affirms '{affirmation.proposition}'."))
+    same_voice = new.speaker_key == old.speaker_key or (
+        new.institution is not None and new.institution == old.institution)
+    who = "anyone" if denial.subject == ANYONE else denial.subject
+    return Verdict(REVERSAL if same_voice else CONTRADICTION, (
+        f"{_who(denial)} denies that {who} did '{affirmation.predicate} {denial.object}'; "
+        f"{_who(affirmation)} affirms '{affirmation.proposition}'"
+        + (" (the same voice changed position)." if same_voice else ".")))
 
 
-def universal_proposition(subject: str, predicate: str, obj: str) -> str | None:
-    """The agentless proposition a named agent's claim also meets, or None for one that is
-    anyone's already or has its object for subject ("iskander explode")."""
-    if subject in (ANYONE, obj):
-        return None
-    return proposition_key(ANYONE, predicate, obj)
+def broader_propositions(subject: str, predicate: str, obj: str,
+                         obj_class: str | None) -> list[str]:
+    """The propositions whose denial would cover this one: anyone's instead of the agent's,
+    the weapon's class instead of the weapon; none for one whose object is its subject
+    ("iskander explode")."""
+    if subject == obj:
+        return []
+    subjects = [subject] + ([ANYONE] if subject != ANYONE else [])
+    objects = [obj] + ([obj_class] if obj_class and obj_class != obj else [])
+    return [proposition_key(s, predicate, o) for s in subjects for o in objects
+            if (s, o) != (subject, obj)]
 
 
 def agrees(new: ClaimRecord, old: ClaimRecord, places: Gazetteer | None = None) -> bool:
@@ -251,8 +278,12 @@ def _total_grew(new: ClaimRecord, old: ClaimRecord) -> bool:
 
 
 def _same_scope(new: ClaimRecord, old: ClaimRecord) -> bool:
-    """Counts compare only for one place and period (or where either side names none)."""
+    """Counts compare only for one place and period (or where either side names no place,
+    and neither names a period). A count for a period against one that names none is most
+    often a day's count against a total ("three on Sunday", "nine in all")."""
     if new.place_id and old.place_id and new.place_id != old.place_id:
+        return False
+    if bool(new.period) != bool(old.period):
         return False
     return not (new.period and old.period and new.period != old.period)
 

@@ -29,7 +29,9 @@ def _term_tokens(terms: list[str]) -> tuple[list[list[str]], list[list[str]]]:
     other: list[list[str]] = []
     for term in sorted({fold(str(t)) for t in terms}, key=len, reverse=True):
         prefix = term.endswith("*")
-        tokens = [r"\s+" if char == " " else re.escape(char) for char in term.rstrip("*")]
+        # A "*" inside a term ends a word of it that inflects: "химическ* оружи*".
+        tokens = [r"\s+" if char == " " else _PREFIX_END if char == "*" else re.escape(char)
+                  for char in term.rstrip("*")]
         tokens.append(_PREFIX_END if prefix else (_WORD_END if term[-1:].isalnum() else ""))
         (worded if term[:1].isalnum() else other).append(tokens)
     return worded, other
@@ -224,6 +226,10 @@ class Lexicon:
     # and the words that make an actor before one its owner or its maker ("our", "-made").
     class_nouns: re.Pattern[str] | None = None
     class_groups: dict[str, str] = field(default_factory=dict)
+    classes: frozenset[str] = frozenset()
+    # Classes whose noun is itself what disputes are about ("chemical weapons"): it makes
+    # claims of any predicate; the others' nouns only say what an owner lost.
+    claimed_classes: frozenset[str] = frozenset()
     own_possessives: re.Pattern[str] | None = None
     maker_marks: re.Pattern[str] | None = None
     # Right before a predicate, these make it a relative clause about a noun ("the systems
@@ -262,9 +268,12 @@ def load_lexicon_data(paths: list[Path]) -> dict:
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         _merge_anaphora(path, data.get("anaphora") or {}, merged["anaphora"])
-        for name, nouns in (data.get("classes") or {}).items():
+        for name, spec in (data.get("classes") or {}).items():
+            nouns = spec.get("nouns") if isinstance(spec, dict) else spec
             _check_text(path, f"classes.{name}", nouns or [])
             merged["classes"].setdefault(name, []).extend(nouns or [])
+            if isinstance(spec, dict) and spec.get("any_claim"):
+                merged.setdefault("claimed_classes", set()).add(name)
         for key in (*_LIST_KEYS, *_WORD_SET_KEYS, "clause_breaks"):
             entries = data.get(key) or []
             _check_text(path, key, entries)
@@ -374,6 +383,8 @@ def build_lexicon(data: dict) -> Lexicon:
         lexicon.irrealis_last_prefixes = tuple(w[:-1] for w in last if w.endswith("*"))
     lexicon.loss_classes = frozenset(p.owner_loses for p in lexicon.predicates if p.owner_loses)
     classes = {name: nouns for name, nouns in (data.get("classes") or {}).items() if nouns}
+    lexicon.classes = frozenset(classes)
+    lexicon.claimed_classes = frozenset(data.get("claimed_classes") or ())
     if classes:
         lexicon.class_groups = {f"c{i}": name for i, name in enumerate(classes)}
         lexicon.class_nouns = _grouped({f"c{i}": nouns

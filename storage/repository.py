@@ -190,19 +190,20 @@ def add_claim(*, session: Session, statement_id: int, frame) -> int:
 
 
 def claims_on(*, session: Session, proposition: str, exclude_article: int,
-              also: str | None = None, predicate: str | None = None,
-              obj: str | None = None) -> list[tuple]:
+              also: list[str] | None = None, predicate: str | None = None,
+              objects: list[str] | None = None) -> list[tuple]:
     """Recorded (claim, statement, source id) rows on a proposition (and on `also`, the
-    agentless one it meets), via the proposition index; with `predicate` and `obj`, every
-    claim of that predicate and object, whoever its subject (an agentless denial meets all).
+    broader ones that may cover it), via the proposition index; with `predicate` and
+    `objects`, every claim of that predicate on those objects, whoever its subject (a broad
+    denial, anyone's or of a whole class, meets them all).
 
     Republished statements and copied articles are left out: their originals stand for them.
     Only the article's source is read: loading the article would read its whole text back,
     once for every earlier voice on the proposition."""
-    if predicate is not None:
-        on = (Claim.object == obj) & (Claim.predicate == predicate)
-    elif also is not None:
-        on = Claim.proposition.in_((proposition, also))
+    if predicate is not None and objects:
+        on = Claim.object.in_(objects) & (Claim.predicate == predicate)
+    elif also:
+        on = Claim.proposition.in_([proposition, *also])
     else:
         on = Claim.proposition == proposition
     query = (select(Claim, Statement, Article.source_id)

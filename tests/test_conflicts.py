@@ -345,3 +345,43 @@ def test_running_totals_of_losses_conflict_only_when_one_cannot_follow_the_other
     assert found == {("quantity", "c", "b"), ("contradiction", "d", "a"),
                      ("contradiction", "d", "b"), ("reversal", "d", "c")}
     assert {c["proposition"] for c in conflicts(database_url)} == {"russia lose aircraft"}
+
+
+def test_a_denial_of_a_whole_class_covers_each_weapon_of_it(database_url):
+    watchlist = [
+        {"id": "syria", "kind": "actor", "name": "Syria", "aliases": ["Syria", "Damascus"]},
+        {"id": "haddad", "kind": "actor", "name": "Rami Haddad", "aliases": ["Haddad"],
+         "member_of": "syria"},
+        {"id": "moore", "kind": "actor", "name": "Ellen Moore", "aliases": ["Moore"]},
+        {"id": "sarin", "kind": "weapon", "name": "sarin", "aliases": ["sarin"],
+         "class": "chemical-agent"},
+        {"id": "chlorine", "kind": "weapon", "name": "chlorine", "aliases": ["chlorine"],
+         "class": "chemical-agent"},
+    ]
+    cfg = Config.model_validate({"database_url": database_url, "watchlist": watchlist})
+    publish(database_url, "a", "Moore said that Syria used sarin against the town.", 1)
+    publish(database_url, "b", "Haddad said Damascus has never used chemical weapons.", 2)
+    # Denying one agent says nothing of another: not using chlorine is not a class denial.
+    publish(database_url, "c", "Moore said that Syria did not use chlorine there.", 3)
+    publish(database_url, "d", "Moore said that Syria used chemical weapons in the town.", 4)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = {(c["kind"], c["proposition"], c["statement"]["article_url"][-1],
+              c["conflicts_with"]["article_url"][-1]) for c in conflicts(database_url)}
+    assert found == {("contradiction", "syria use sarin", "b", "a"),
+                     ("contradiction", "syria use chemical-agent", "d", "b")}
+
+
+def test_a_count_for_a_period_is_not_compared_with_one_that_names_none():
+    from datetime import date
+
+    from detection.conflicts import ClaimRecord, compare
+
+    def count(statement_id: int, quantity: int, day: date | None) -> ClaimRecord:
+        return ClaimRecord(statement_id, f"s{statement_id}", "X", None, "gna intercept pantsir",
+                           "affirm", quantity, None, date(2020, 5, 20), time_start=day,
+                           time_end=day)
+
+    sunday = date(2020, 5, 17)
+    assert compare(count(1, 3, sunday), count(2, 9, None)) is None
+    assert compare(count(1, 3, sunday), count(2, 1, sunday)).kind == "quantity"
+    assert compare(count(1, 3, None), count(2, 1, None)).kind == "quantity"

@@ -133,3 +133,12 @@ def test_a_relative_clause_is_not_what_a_denial_verb_denies(classed):
     text = ("Petrov denied that Russian officers manned the Georgian systems that shot down "
             "Russian planes.")
     assert ("russia lose aircraft", "affirm", None) in losses(classed, text)
+
+
+def test_only_a_disputed_class_noun_makes_claims_beyond_losses(classed):
+    # "missiles" alone says nothing checkable; "chemical weapons" is itself the dispute.
+    assert losses(classed, "Petrov said Georgia fired missiles every night.") == []
+    assert losses(classed, "Petrov said Georgia had never used chemical weapons.") == [
+        ("georgia use chemical-agent", "deny", None)]
+    assert losses(classed, "Петров заявил: «Мы никогда не применяли химического оружия».") == [
+        ("russia use chemical-agent", "deny", None)]
