@@ -94,6 +94,8 @@ class Context:
     preceding_actors: list[Mention]
     # The sentence refuses or hedges ("declined to say whether ..."): no polarity to read.
     hedged: bool = False
+    # What the statement says is a report it calls false ("called reports that ... nonsense").
+    called_false: bool = False
     # The article's weapons, for words that refer to one named before ("the missiles"), and
     # where the statement's paragraph starts: nothing refers across paragraphs.
     antecedents: Antecedents | None = None
@@ -416,6 +418,22 @@ class _Reader:
         following = self.folded[hit.end : hit.end + 20].split()[:1]
         return bool(following) and following[0] in cues.agent_markers
 
+    def _called_false(self, hit: _Hit) -> bool:
+        """Whether the predicate is what a report says and the statement calls the report
+        false: "called reports that Russia fired them nonsense", "назвал вымыслом сообщения
+        о том, что ..."; a denial verb has said so already."""
+        lexicon = self.lexicon
+        if self.context.denial_verb or lexicon.reported is None or lexicon.false_verdicts is None:
+            return False
+        if self.context.called_false:
+            return True
+        reports = [m for m in lexicon.reported.finditer(self.folded, 0, hit.start)]
+        if not reports:
+            return False
+        report = reports[-1]
+        return any(not report.end() <= m.start() < hit.start
+                   for m in lexicon.false_verdicts.finditer(self.folded))
+
     def _relative(self, hit: _Hit) -> bool:
         """Whether the predicate opens a relative clause: "the systems that shot down"."""
         pattern = self.lexicon.relative_pronouns
@@ -547,7 +565,7 @@ class _Reader:
         # "denied that its crews manned the systems that shot down the jets": what a relative
         # clause says of a noun is taken as given, not denied with the rest.
         denied = self.context.denial_verb and not self._relative(hit)
-        flips = int(denied) + int(hit.predicate.negative)
+        flips = int(denied) + int(hit.predicate.negative) + int(self._called_false(hit))
         # "fired, but not at Shusha": that "not" is the place's, not the predicate's.
         masked = list(self.qualifiers.negations) if self.qualifiers is not None else []
         if lexicon.denial_phrases is not None:
@@ -667,6 +685,15 @@ _COMPLEMENTIZER = re.compile(r"\s*,?\s*(?:that|что|будто|как будт
 def denies_what_follows(folded: str, match: re.Match[str]) -> bool:
     """Whether a denial phrase found in `folded` denies the clause after it."""
     return _COMPLEMENTIZER.match(folded, match.end()) is not None
+
+
+def calls_report_false(lead: str, rest: str, lexicon: Lexicon) -> bool:
+    """Whether the sentence before a statement's content names a report ("called reports
+    that") and the content calls it false ("... nonsense", "... were false"); both folded."""
+    if not lead or lexicon.reported is None or lexicon.false_verdicts is None:
+        return False
+    return lexicon.reported.search(lead) is not None and \
+        lexicon.false_verdicts.search(rest) is not None
 
 
 def _is_cyrillic(text: str) -> bool:

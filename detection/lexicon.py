@@ -235,6 +235,12 @@ class Lexicon:
     # Right before a predicate, these make it a relative clause about a noun ("the systems
     # that shot down"), which a denial verb of the statement does not deny.
     relative_pronouns: re.Pattern[str] | None = None
+    report_nouns: re.Pattern[str] | None = None
+    report_links: re.Pattern[str] | None = None
+    # A report noun and what links it to what it reports ("reports that", "сообщения о том,
+    # что"), and the verdicts that call it false ("nonsense", "вымысел").
+    reported: re.Pattern[str] | None = None
+    false_verdicts: re.Pattern[str] | None = None
     # The predicate classes some `owner_loses` names ("lose"): a loss, whoever caused it.
     loss_classes: frozenset[str] = frozenset()
 
@@ -244,7 +250,8 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
-              "own_possessives", "maker_marks", "relative_pronouns")
+              "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
+              "report_links", "false_verdicts")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
@@ -381,6 +388,9 @@ def build_lexicon(data: dict) -> Lexicon:
         last = {fold(str(term)).split()[-1] for term in data["irrealis"]}
         lexicon.irrealis_last_words = frozenset(w for w in last if not w.endswith("*"))
         lexicon.irrealis_last_prefixes = tuple(w[:-1] for w in last if w.endswith("*"))
+    if lexicon.report_nouns is not None and lexicon.report_links is not None:
+        lexicon.reported = re.compile(rf"(?:{lexicon.report_nouns.pattern})\s*,?\s*"
+                                      rf"(?:{lexicon.report_links.pattern})")
     lexicon.loss_classes = frozenset(p.owner_loses for p in lexicon.predicates if p.owner_loses)
     classes = {name: nouns for name, nouns in (data.get("classes") or {}).items() if nouns}
     lexicon.classes = frozenset(classes)

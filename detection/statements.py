@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from detection.anaphora import Antecedents
-from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
+from detection.claims import ClaimFrame, Context, calls_report_false, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, mentions_between
@@ -211,12 +211,15 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
             denies_what_follows(lead, m) for m in lexicon.denial_phrases.finditer(lead)):
         denial = not denial
     hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
+    rel = content_start - sentence.start
+    # "called reports that ... nonsense": the report is named before what it says.
+    called_false = not denial and calls_report_false(folded[:rel], folded[rel:], lexicon)
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,
+                      called_false=called_false,
                       preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
                       hedged=hedged, antecedents=antecedents,
                       paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
                       published_on=published_on, article_places=places)
-    rel = content_start - sentence.start
     # The sentence's mentions hold all the statement's: a shorter list to look them up in.
     claims = extract_claims(stripped, content_start, local, lexicon, context,
                             folded=folded[rel : rel + len(stripped)])

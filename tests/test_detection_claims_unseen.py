@@ -142,3 +142,17 @@ def test_only_a_disputed_class_noun_makes_claims_beyond_losses(classed):
         ("georgia use chemical-agent", "deny", None)]
     assert losses(classed, "Петров заявил: «Мы никогда не применяли химического оружия».") == [
         ("russia use chemical-agent", "deny", None)]
+
+
+@pytest.mark.parametrize(("text", "polarity"), [
+    ("Ivanov called reports that Armenian forces had fired Iskander missiles nonsense.", "deny"),
+    ("Ivanov said claims that Armenian forces used Iskander missiles were false.", "deny"),
+    ("Ivanov said: \"Reports that Armenian forces used Iskanders are pure invention.\"", "deny"),
+    ("Иванов заявил, что сообщения о том, что Армения применяла «Искандеры», — вымысел.", "deny"),
+    ("Иванов заявил, что информация о применении Арменией «Искандеров» — ложь.", "deny"),
+    # A denial verb says it once: the verdict does not turn it back.
+    ("Ivanov dismissed as fabrications the claims that Armenian forces fired Iskanders.", "deny"),
+    ("Ivanov confirmed reports that Armenian forces had fired Iskander missiles.", "affirm"),
+])
+def test_a_report_the_speaker_calls_false_is_denied(detector, text, polarity):
+    assert claims(detector, text) == [("armenia", "use", "iskander", polarity)]
