@@ -272,6 +272,8 @@ def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+# Words between an event's weapon and "took place": "Iskander strike on the airfield".
+_EVENT_GAP = 5
 # A weapon this few words before a predicate is what the predicate is about even when an
 # earlier predicate took it as its object: "three Bayraktar drones launched by Ukraine".
 _ATTACHED_WORDS = 3
@@ -365,6 +367,8 @@ class _Reader:
         fired", "the missiles failed"), or an object pronoun put first ("их не применяли").
         Before an active verb they name what acted ("the systems shot down eight drones"),
         which is the claim's weapon only for verbs like "fired" (`weapon_subject`)."""
+        if hit.predicate.event is not None:
+            return self._event_of(hit, weapon)
         if weapon.mention.kind == CLASS:
             # A class noun is what a loss is about only with its owner ("Georgian jets"); what
             # was used or supplied ("chemical weapons") needs none. After the verb, or before
@@ -417,6 +421,36 @@ class _Reader:
             return True
         following = self.folded[hit.end : hit.end + 20].split()[:1]
         return bool(following) and following[0] in cues.agent_markers
+
+    def agent(self, hit: _Hit) -> str | None:
+        """The actor after "by" that follows the predicate ("launched by Russia")."""
+        # The agent needs a "by": most statements have none to look for.
+        if self.folded.find("by", hit.end) < 0:
+            return None
+        agent = _AGENT.match(self.folded, hit.end)
+        if agent:
+            at = agent.end()
+            for actor in self.actors:
+                if actor.start == at:
+                    return root_of(actor.mention.entity, self.context.entities)
+        return None
+
+    def _event_of(self, hit: _Hit, weapon: _Span) -> bool:
+        """Whether an existence predicate ("took place", "не было") is about the weapon: an
+        event noun next to it ("chemical attack", "Iskander launches", "пусков «Искандеров»"),
+        right before the predicate or after it ("there were no Iskander strikes")."""
+        if weapon.anaphor is not None or (weapon.mention.kind == CLASS and
+                                          weapon.mention.entity not in self.lexicon.claimed_classes):
+            return False
+        if weapon.end <= hit.start and len(_WORD.findall(self.folded, weapon.end,
+                                                          hit.start)) > _EVENT_GAP:
+            return False
+        pattern = self.lexicon.event_nouns
+        if pattern is None:
+            return False
+        near = self.folded[max(0, weapon.start - 25) : weapon.end + 25]
+        return pattern.search(near) is not None or pattern.search(
+            self.folded, weapon.start, weapon.end) is not None
 
     def _called_false(self, hit: _Hit) -> bool:
         """Whether the predicate is what a report says and the statement calls the report
@@ -499,6 +533,10 @@ class _Reader:
         quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
         words = self.sources(weapon)
+        if predicate.event is not None:
+            agent = self.agent(hit)
+            return [ClaimFrame(agent or ANYONE, predicate.event, entity, polarity, quantity,
+                               **words)]
         if self.is_loss(predicate):
             losses = self.losses(hit, weapon, polarity, quantity, words)
             if weapon.mention.kind == CLASS or predicate.owner_loses is None:
@@ -597,13 +635,9 @@ class _Reader:
         entities, predicate = self.context.entities, hit.predicate
         start, end = self.clause(hit.start)
         actors = [a for a in self.actors if not self._after_preposition(a)]
-        # The agent needs a "by": most statements have none to look for.
-        agent = _AGENT.match(self.folded, hit.end) if self.folded.find("by", hit.end) >= 0 else None
-        if agent:
-            at = agent.end()
-            for actor in self.actors:
-                if actor.start == at:
-                    return root_of(actor.mention.entity, entities)
+        agent = self.agent(hit)
+        if agent is not None:
+            return agent
         before = [a for a in actors if start <= a.start and a.end <= hit.start]
         if self._nobody(start, hit.start):
             return ANYONE

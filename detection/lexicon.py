@@ -127,6 +127,9 @@ class Predicate:
     # The object's owner thereby claims this class: what is shot down is lost ("shot down 21
     # Russian aircraft": Russia lost 21 aircraft).
     owner_loses: str | None = None
+    # The words say an event of this class happened or not ("no chemical attack took place",
+    # "пусков «Искандеров» не было"): its subject is the agent after "by", else anyone.
+    event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,9 @@ class Lexicon:
     # that shot down"), which a denial verb of the statement does not deny.
     relative_pronouns: re.Pattern[str] | None = None
     report_nouns: re.Pattern[str] | None = None
+    # Nouns for an event of use ("attack", "strike", "пуск"): an existence predicate is
+    # about a weapon only with one of these next to it ("Iskander strikes took place").
+    event_nouns: re.Pattern[str] | None = None
     report_links: re.Pattern[str] | None = None
     # A report noun and what links it to what it reports ("reports that", "сообщения о том,
     # что"), and the verdicts that call it false ("nonsense", "вымысел").
@@ -251,7 +257,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
               "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
-              "report_links", "false_verdicts")
+              "report_links", "false_verdicts", "event_nouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
@@ -300,7 +306,7 @@ def load_lexicon_data(paths: list[Path]) -> dict:
                 _check_text(path, f"predicates.{name}.{words_key}", spec.get(words_key) or [])
                 target[words_key].extend(spec.get(words_key) or [])
             for flag in ("weak", "intransitive", "implies", "as", "speaker_side",
-                         "weapon_subject", "owner_loses"):
+                         "weapon_subject", "owner_loses", "event"):
                 if flag in spec:
                     target[flag] = spec[flag]
     return merged
@@ -372,6 +378,7 @@ def build_lexicon(data: dict) -> Lexicon:
                 speaker_side=bool(spec.get("speaker_side")),
                 weapon_subject=bool(spec.get("weapon_subject")),
                 owner_loses=spec.get("owner_loses"),
+                event=spec.get("event"),
             )
             lexicon.predicates.append(predicate)
             terms[id(predicate)] = list(words)

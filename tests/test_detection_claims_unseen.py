@@ -156,3 +156,24 @@ def test_only_a_disputed_class_noun_makes_claims_beyond_losses(classed):
 ])
 def test_a_report_the_speaker_calls_false_is_denied(detector, text, polarity):
     assert claims(detector, text) == [("armenia", "use", "iskander", polarity)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ivanov said there were no Iskander launches during the war.",
+     [("anyone", "use", "iskander", "deny")]),
+    ("Иванов заявил, что пусков «Искандеров» в ходе войны не было.",
+     [("anyone", "use", "iskander", "deny")]),
+    ("Ivanov said an Iskander strike on the airfield took place on Tuesday.",
+     [("anyone", "use", "iskander", "affirm")]),
+    # Without an event noun next to the weapon, "happened" says nothing of its use.
+    ("Ivanov said nothing happened to the Iskander launchers.", []),
+])
+def test_an_event_said_to_have_happened_or_not_is_anyones_use(detector, text, expected):
+    assert claims(detector, text) == expected
+
+
+def test_a_chemical_attack_that_did_not_take_place_denies_every_agents_use(classed):
+    assert losses(classed, "Petrov said no chemical attack took place in the town.") == [
+        ("anyone use chemical-agent", "deny", None)]
+    assert losses(classed, "Петров заявил, что никакой химической атаки в городе не было.") == [
+        ("anyone use chemical-agent", "deny", None)]
