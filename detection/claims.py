@@ -313,11 +313,21 @@ class _Reader:
                 start = b_end
             elif b_start >= position:
                 if any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
-                       for w in self.named):
+                       for w in self.named) or self._includes(b_end):
                     continue
                 end = b_start
                 break
         return start, end
+
+    def _includes(self, position: int) -> bool:
+        """A list goes on after the break: "twelve drones, including five Shaheds", "в том
+        числе"."""
+        pattern = self.lexicon.inclusion_markers
+        if pattern is None:
+            return False
+        while position < len(self.folded) and self.folded[position].isspace():
+            position += 1
+        return pattern.match(self.folded, position) is not None
 
     def objects_of(self, index: int, taken: set[int]) -> list[_Span]:
         hit = self.hits[index]
@@ -340,6 +350,8 @@ class _Reader:
         def can_take(weapon: _Span) -> bool:
             if len(self.folded[weapon.end : hit.start].split()) <= _ATTACHED_WORDS:
                 return True  # "three Bayraktar drones launched by Ukraine"
+            if self._relative_object(weapon, hit):
+                return True  # "the remains of two Iskanders which Armenia fired"
             if weapon.start in taken:
                 return False
             return weapon.start >= start or not any(
@@ -350,6 +362,17 @@ class _Reader:
         if before and self._instrument(hit, before[-1], limit):
             return []
         return [before[-1]] if before else []
+
+    def _relative_object(self, weapon: _Span, hit: _Hit) -> bool:
+        """A weapon that a relative clause's verb is about: "X which A fired", "X, которые
+        A выпустили": a relative pronoun right after it, and at most a subject between."""
+        pattern = self.lexicon.relative_pronouns
+        if pattern is None:
+            return False
+        # The weapon's own noun may come first: "Iskander missiles which".
+        words = _WORD.findall(self.folded, weapon.end, hit.start)
+        return 0 < len(words) <= 5 and any(pattern.fullmatch(w) for w in words[:2]) \
+            and not any(weapon.end <= h.start < hit.start for h in self.hits)
 
     def _instrument(self, hit: _Hit, weapon: _Span, limit: int) -> bool:
         """A weapon before an active verb that has an object of its own is what acted: "its

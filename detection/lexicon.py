@@ -239,6 +239,8 @@ class Lexicon:
     # that shot down"), which a denial verb of the statement does not deny.
     relative_pronouns: re.Pattern[str] | None = None
     report_nouns: re.Pattern[str] | None = None
+    # After a clause break, these go on with a list ("drones, including five Shaheds").
+    inclusion_markers: re.Pattern[str] | None = None
     # Nouns for an event of use ("attack", "strike", "пуск"): an existence predicate is
     # about a weapon only with one of these next to it ("Iskander strikes took place").
     event_nouns: re.Pattern[str] | None = None
@@ -257,7 +259,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
               "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
-              "report_links", "false_verdicts", "event_nouns")
+              "report_links", "false_verdicts", "event_nouns", "inclusion_markers")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")

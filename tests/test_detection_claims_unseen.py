@@ -177,3 +177,23 @@ def test_a_chemical_attack_that_did_not_take_place_denies_every_agents_use(class
         ("anyone use chemical-agent", "deny", None)]
     assert losses(classed, "Петров заявил, что никакой химической атаки в городе не было.") == [
         ("anyone use chemical-agent", "deny", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ivanov said inspectors found the remains of two Iskander missiles which Armenian forces "
+     "fired at the depot.", [("armenia use iskander affirm", 2)]),
+    ("Ivanov said the Iskander missiles, fired by Armenian forces at dawn, missed.",
+     [("armenia use iskander affirm", None)]),
+    ("Ivanov said Armenia's use of Iskander missiles was a mistake.",
+     [("armenia use iskander affirm", None)]),
+    ("Ivanov said Armenian forces launched nine missiles, including three Iskanders.",
+     [("armenia use iskander affirm", 3)]),
+    ("Иванов заявил, что армянские военные выпустили девять ракет, в том числе три «Искандера».",
+     [("armenia use iskander affirm", 3)]),
+    ("Иванов заявил, что обломки «Искандеров», которые выпустили армянские военные, нашли у "
+     "склада.", [("armenia use iskander affirm", None)]),
+])
+def test_a_weapon_outside_subject_verb_object_order(detector, text, expected):
+    found = [(f"{c.proposition} {c.polarity}", c.quantity)
+             for s in detector.detect(text).statements for c in s.claims]
+    assert found == expected
