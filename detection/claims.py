@@ -399,7 +399,9 @@ class _Reader:
             if self.is_loss(hit.predicate):
                 if self.loser(hit, weapon) is None:
                     return False
-            elif weapon.mention.entity not in self.lexicon.claimed_classes:
+            elif weapon.mention.entity not in self.lexicon.claimed_classes and \
+                    not self.negated(hit, weapon):
+                # "sent no aircraft" covers every aircraft; "sent aircraft" says little.
                 return False
             if hit.predicate.evidence_for or hit.predicate.intransitive:
                 return False

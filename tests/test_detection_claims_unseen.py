@@ -197,3 +197,9 @@ def test_a_weapon_outside_subject_verb_object_order(detector, text, expected):
     found = [(f"{c.proposition} {c.polarity}", c.quantity)
              for s in detector.detect(text).statements for c in s.claims]
     assert found == expected
+
+
+def test_any_class_noun_may_be_denied_but_only_a_disputed_one_affirmed(classed):
+    assert losses(classed, "Petrov said Russia had sent no aircraft to Georgia.") == [
+        ("russia supply aircraft", "deny", None)]
+    assert losses(classed, "Petrov said Russia sent aircraft to Georgia.") == []
