@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from detection.claims import AFFIRM, DENY, ClaimFrame, proposition_key
 from detection.lexicon import Lexicon, default_lexicon
@@ -15,6 +16,7 @@ from detection.mentions import (
     Matcher,
     Mention,
     ancestors,
+    build_adjective_matcher,
     build_matcher,
     build_role_matcher,
     root_of,
@@ -48,9 +50,10 @@ class Detector:
     """Compiled once per watchlist; `detect` is then a pure function of the text."""
 
     def __init__(self, watchlist: list, lexicon: Lexicon | None = None):
-        self.matcher = build_matcher(watchlist)
-        self.role_matcher = build_role_matcher(watchlist)
         self.lexicon = lexicon or default_lexicon()
+        self.matcher = build_matcher(watchlist)
+        self.adjective_matcher = build_adjective_matcher(watchlist, self.lexicon.demonyms)
+        self.role_matcher = build_role_matcher(watchlist)
         self.title_holders = title_holders(self.matcher.entities, self.lexicon)
 
     @property
@@ -61,6 +64,14 @@ class Detector:
         norm = normalize(text)
         mentions = self.matcher.find(text, self.lexicon, norm=norm)
         roles = self.role_matcher.find(text, norm=norm)
-        statements = find_statements(text, mentions, self.entities, self.lexicon, published_on,
+        # State adjectives the watchlist does not list mark who acted in claims ("сирийские
+        # самолёты не применяли"); they are not mentions of the state.
+        read = mentions
+        if self.adjective_matcher is not None:
+            adjectives = [a for a in self.adjective_matcher.find(text, self.lexicon, norm=norm)
+                          if not any(m.start < a.end and a.start < m.end for m in mentions)]
+            if adjectives:
+                read = sorted(mentions + adjectives, key=attrgetter("start"))
+        statements = find_statements(text, read, self.entities, self.lexicon, published_on,
                                      roles=roles, holders=self.title_holders, norm=norm)
         return Detection(mentions, statements)

@@ -9,7 +9,7 @@ from datetime import date
 
 from detection.anaphora import Anaphor, Antecedents, find_anaphors
 from detection.lexicon import Lexicon, Predicate
-from detection.mentions import Entity, Mention, ancestors, mentions_between, root_of
+from detection.mentions import ADJECTIVE, Entity, Mention, ancestors, mentions_between, root_of
 from detection.places import ArticlePlaces, Gazetteer, default_gazetteer
 from detection.qualifiers import Qualifiers
 from detection.text import fold_aligned
@@ -298,7 +298,9 @@ class _Reader:
         self.named = [w for w in self.weapons if w.anaphor is None]
         self._owners: dict[int, str | None] = {}
         self.referring = [(w.start, w.end) for w in self.weapons if w.anaphor is not None]
-        self.actors = [m for m in inside if m.mention.kind == "actor"]
+        # State adjectives the watchlist does not list ("сирийские самолёты") name who
+        # acted, never an owner: they stay out of `_find_owner`.
+        self.actors = [m for m in inside if m.mention.kind in ("actor", ADJECTIVE)]
         # Found once per statement by the caller: every reader of it has the same.
         self.breaks = breaks if breaks is not None else _clause_breaks(folded, lexicon)
         self.speaker_chain = set(ancestors(context.speaker_id, context.entities)) \
@@ -409,7 +411,8 @@ class _Reader:
                 return True
             gap = self.folded[weapon.end : hit.start].split()
             return len(gap) <= _ANAPHOR_GAP and (hit.predicate.negative or
-                                                 self._passive(hit, gap))
+                                                 self._passive(hit, gap)
+                                                 or self._negated_noun(weapon))
         anaphor = weapon.anaphor
         if anaphor is None:
             return True
@@ -459,6 +462,16 @@ class _Reader:
                 if actor.start == at:
                     return root_of(actor.mention.entity, self.context.entities)
         return None
+
+    def _negated_noun(self, weapon: _Span) -> bool:
+        """A class noun put first with its negation ("Никаких химических боеприпасов ... не
+        применяли", "No chemical weapons did they use"): the object of the verb after it."""
+        before = self.folded[max(0, weapon.start - 20) : weapon.start].split()[-1:]
+        if not before:
+            return False
+        word = before[0]
+        return any(p is not None and p.fullmatch(word) is not None
+                   for p in (self.lexicon.negative_concord, self.lexicon.negations))
 
     def _event_of(self, hit: _Hit, weapon: _Span) -> bool:
         """Whether an existence predicate ("took place", "не было") is about the weapon: an
@@ -529,7 +542,7 @@ class _Reader:
 
     def _find_owner(self, weapon: _Span) -> str | None:
         entities, folded, lexicon = self.context.entities, self.folded, self.lexicon
-        before = [a for a in self.actors if a.end <= weapon.start]
+        before = [a for a in self.actors if a.end <= weapon.start and a.mention.kind == "actor"]
         if before:
             actor = before[-1]
             gap = folded[actor.end : weapon.start]
@@ -543,7 +556,8 @@ class _Reader:
             last = " ".join(near.split()[-3:])
             if lexicon.own_possessives.search(last):
                 return root_of(self.context.speaker_id, entities)
-        after = next((a for a in self.actors if a.start >= weapon.end), None)
+        after = next((a for a in self.actors
+                      if a.start >= weapon.end and a.mention.kind == "actor"), None)
         if after is not None and _OWNER_AFTER.fullmatch(folded[weapon.end : after.start]):
             return root_of(after.mention.entity, entities)
         return None

@@ -230,6 +230,9 @@ class Lexicon:
     class_nouns: re.Pattern[str] | None = None
     class_groups: dict[str, str] = field(default_factory=dict)
     classes: frozenset[str] = frozenset()
+    # A state's name (folded) -> its adjectives as base forms ("сирия" -> Syrian, сирийский):
+    # an actor the watchlist names by the state's name is also named by these.
+    demonyms: dict[str, list[str]] = field(default_factory=dict)
     # Classes whose noun is itself what disputes are about ("chemical weapons"): it makes
     # claims of any predicate; the others' nouns only say what an owner lost.
     claimed_classes: frozenset[str] = frozenset()
@@ -277,12 +280,19 @@ def load_lexicon_data(paths: list[Path]) -> dict:
         merged[key] = {}
     merged["predicates"] = {}
     merged["classes"] = {}
+    merged["demonyms"] = {}
     merged["time_relations"] = {relation: [] for relation in TIME_RELATIONS}
     merged["anaphora"] = {key: [] for key in _ANAPHORA_LISTS}
     merged["anaphora"].update(nouns={}, pronouns={})
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         _merge_anaphora(path, data.get("anaphora") or {}, merged["anaphora"])
+        for state, spec in (data.get("demonyms") or {}).items():
+            for key in ("names", "adjectives"):
+                _check_text(path, f"demonyms.{state}.{key}", (spec or {}).get(key) or [])
+            entry = merged["demonyms"].setdefault(state, {"names": [], "adjectives": []})
+            entry["names"] += (spec or {}).get("names") or []
+            entry["adjectives"] += (spec or {}).get("adjectives") or []
         for name, spec in (data.get("classes") or {}).items():
             nouns = spec.get("nouns") if isinstance(spec, dict) else spec
             _check_text(path, f"classes.{name}", nouns or [])
@@ -403,6 +413,10 @@ def build_lexicon(data: dict) -> Lexicon:
     lexicon.loss_classes = frozenset(p.owner_loses for p in lexicon.predicates if p.owner_loses)
     classes = {name: nouns for name, nouns in (data.get("classes") or {}).items() if nouns}
     lexicon.classes = frozenset(classes)
+    for spec in (data.get("demonyms") or {}).values():
+        adjectives = [adjective_base(a) for a in spec["adjectives"]]
+        for name in spec["names"]:
+            lexicon.demonyms.setdefault(fold(name), []).extend(adjectives)
     lexicon.claimed_classes = frozenset(data.get("claimed_classes") or ())
     if classes:
         lexicon.class_groups = {f"c{i}": name for i, name in enumerate(classes)}
@@ -504,6 +518,15 @@ def _morph_analyzer():
     import pymorphy3  # loaded only when a lexicon lists lemmas
 
     return pymorphy3.MorphAnalyzer()
+
+
+def adjective_base(term: str) -> str:
+    """A demonym as a base form names are matched from: "сирийск*" -> "сирийский"; others
+    as written."""
+    if not term.endswith("*"):
+        return term
+    stem = term[:-1]
+    return stem + ("ий" if stem[-1:] in "кгхжшчщ" else "ый")
 
 
 def lexicon_paths(extra_dir: Path | None = None) -> list[Path]:

@@ -275,6 +275,37 @@ def build_matcher(watchlist: list) -> Matcher:
     return Matcher(entities, aliases)
 
 
+# The kind of a mention of an actor by a state adjective the watchlist does not list
+# ("Syrian" for an actor named "Syria"): it says whose aircraft acted, not who is mentioned.
+ADJECTIVE = "adjective"
+
+
+def build_adjective_matcher(watchlist: list, demonyms: dict[str, list[str]]) -> Matcher | None:
+    """A Matcher for the state adjectives of the actors the watchlist names by a state's
+    name ("Syria": Syrian, сирийский), those it does not list itself; None if there are none."""
+    entities, aliases = [], {}
+    for w in watchlist:
+        if w.kind != "actor":
+            continue
+        found = _adjectives_of([w.name, *w.aliases], demonyms)
+        if found:
+            entities.append(Entity(w.id, ADJECTIVE, w.name, w.member_of))
+            aliases[w.id] = found
+    return Matcher(entities, aliases) if entities else None
+
+
+def _adjectives_of(names: list[str], demonyms: dict[str, list[str]]) -> list[str]:
+    """The state adjectives for the state names among `names`, not listed already."""
+    known = {fold(n) for n in names}
+    found: list[str] = []
+    for name in names:
+        for adjective in demonyms.get(fold(name), []):
+            if fold(adjective) not in known:
+                known.add(fold(adjective))
+                found.append(adjective)
+    return found
+
+
 def build_role_matcher(watchlist: list) -> Matcher:
     """A Matcher over the roles of watchlist actors ("Armenia's prime minister")."""
     entities = [Entity(w.id, w.kind, w.name, w.member_of) for w in watchlist]

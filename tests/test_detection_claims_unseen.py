@@ -203,3 +203,20 @@ def test_any_class_noun_may_be_denied_but_only_a_disputed_one_affirmed(classed):
     assert losses(classed, "Petrov said Russia had sent no aircraft to Georgia.") == [
         ("russia supply aircraft", "deny", None)]
     assert losses(classed, "Petrov said Russia sent aircraft to Georgia.") == []
+
+
+def test_a_state_adjective_the_watchlist_does_not_list_names_who_acted_not_a_mention():
+    watchlist = [
+        WatchItem(id="syria", kind="actor", name="Syria", aliases=["Syria", "Сирия"]),
+        WatchItem(id="sidorov", kind="actor", name="Pyotr Sidorov", aliases=["Sidorov", "Сидоров"]),
+    ]
+    detector = Detector(watchlist)
+    text = "Сидоров заявил: «Никаких химических боеприпасов сирийские самолёты не применяли»."
+    found = detector.detect(text)
+    assert [(c.proposition, c.polarity) for s in found.statements for c in s.claims] == [
+        ("syria use chemical-agent", "deny")]
+    # "сирийские" is read for the claim; the state is not mentioned by name.
+    assert {m.entity for m in found.mentions} == {"sidorov"}
+    english = detector.detect("Sidorov said Syrian jets had never dropped chemical weapons.")
+    assert [(c.proposition, c.polarity) for s in english.statements for c in s.claims] == [
+        ("syria use chemical-agent", "deny")]
