@@ -593,8 +593,25 @@ class _Reader:
                 frames.append(ClaimFrame(subject, predicate.implies, entity, AFFIRM, quantity,
                                          **words))
             return frames
-        return ([ClaimFrame(subject, predicate.name, entity, polarity, quantity, **words)]
+        name = self.struck(predicate, weapon) or predicate.name
+        return ([ClaimFrame(subject, name, entity, polarity, quantity, **words)]
                 if subject else []) + losses
+
+    def struck(self, predicate: Predicate, weapon: _Span) -> str | None:
+        """The strike predicate when a use predicate's weapon is its target: a ship, or a
+        weapon right after "at", "по" ("fired missiles at the carrier")."""
+        lexicon = self.lexicon
+        if lexicon.strike_predicate is None or predicate.name != _USE or weapon.anaphor:
+            return None
+        entity = self.context.entities.get(weapon.mention.entity)
+        if entity is not None and entity.weapon_class in lexicon.target_classes:
+            return lexicon.strike_predicate
+        if lexicon.target_prepositions is None:
+            return None
+        before = self.folded[max(0, weapon.start - 40) : weapon.start].split()
+        # "at the U.S. aircraft carrier Eisenhower": a few words of description between.
+        return lexicon.strike_predicate if any(
+            lexicon.target_prepositions.fullmatch(w) for w in before[-5:]) else None
 
     def losses(self, hit: _Hit, weapon: _Span, polarity: str, quantity: int | None,
                words: dict) -> list[ClaimFrame]:
@@ -741,6 +758,8 @@ class _Reader:
 
 
 _PERFECT = frozenset({"had", "has", "have"})
+# The predicate class a target turns into a strike (lexicon `strike_predicate`).
+_USE = "use"
 _PUNCTUATION = re.compile(r"[,.;:()\"«»“”]")
 # Between a class noun and its owner after it: "самолётов Грузии", "jets of the Georgian".
 _OWNER_AFTER = re.compile(r"\s+(?:of\s+(?:the\s+)?)?")

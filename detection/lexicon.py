@@ -242,6 +242,12 @@ class Lexicon:
     # that shot down"), which a denial verb of the statement does not deny.
     relative_pronouns: re.Pattern[str] | None = None
     report_nouns: re.Pattern[str] | None = None
+    # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
+    # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
+    # a use predicate; the claim is then `strike_predicate` ("houthis strike uss-eisenhower").
+    target_classes: frozenset[str] = frozenset()
+    target_prepositions: re.Pattern[str] | None = None
+    strike_predicate: str | None = None
     # After a clause break, these go on with a list ("drones, including five Shaheds").
     inclusion_markers: re.Pattern[str] | None = None
     # Nouns for an event of use ("attack", "strike", "пуск"): an existence predicate is
@@ -262,7 +268,8 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
               "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
-              "report_links", "false_verdicts", "event_nouns", "inclusion_markers")
+              "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
+              "target_prepositions")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
@@ -287,6 +294,10 @@ def load_lexicon_data(paths: list[Path]) -> dict:
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         _merge_anaphora(path, data.get("anaphora") or {}, merged["anaphora"])
+        merged["target_classes"] = merged.get("target_classes", []) + list(
+            data.get("target_classes") or [])
+        if data.get("strike_predicate"):
+            merged["strike_predicate"] = data["strike_predicate"]
         for state, spec in (data.get("demonyms") or {}).items():
             for key in ("names", "adjectives"):
                 _check_text(path, f"demonyms.{state}.{key}", (spec or {}).get(key) or [])
@@ -413,6 +424,8 @@ def build_lexicon(data: dict) -> Lexicon:
     lexicon.loss_classes = frozenset(p.owner_loses for p in lexicon.predicates if p.owner_loses)
     classes = {name: nouns for name, nouns in (data.get("classes") or {}).items() if nouns}
     lexicon.classes = frozenset(classes)
+    lexicon.target_classes = frozenset(data.get("target_classes") or ())
+    lexicon.strike_predicate = data.get("strike_predicate")
     for spec in (data.get("demonyms") or {}).values():
         adjectives = [adjective_base(a) for a in spec["adjectives"]]
         for name in spec["names"]:

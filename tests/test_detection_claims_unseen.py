@@ -220,3 +220,27 @@ def test_a_state_adjective_the_watchlist_does_not_list_names_who_acted_not_a_men
     english = detector.detect("Sidorov said Syrian jets had never dropped chemical weapons.")
     assert [(c.proposition, c.polarity) for s in english.statements for c in s.claims] == [
         ("syria use chemical-agent", "deny")]
+
+
+def test_a_ship_or_a_weapon_fired_at_is_the_target_not_what_was_used():
+    watchlist = [
+        WatchItem(id="rebels", kind="actor", name="Rebels", aliases=["rebels", "повстанцы"]),
+        WatchItem(id="lee", kind="actor", name="Dana Lee", aliases=["Lee", "Ли"]),
+        WatchItem(id="fortune", kind="weapon", name="MV Fortune", aliases=["Fortune", "Фортуна"],
+                  weapon_class="ship"),
+        WatchItem(id="patriot", kind="weapon", name="Patriot", aliases=["Patriot"],
+                  weapon_class="air-defence"),
+    ]
+    detector = Detector(watchlist)
+
+    def read(text):
+        return [(c.proposition, c.polarity) for s in detector.detect(text).statements
+                for c in s.claims]
+
+    assert read("Lee said the rebels fired two missiles at the cargo ship Fortune.") == [
+        ("rebels strike fortune", "affirm")]
+    assert read("Lee said the Fortune had not been hit.") == [("anyone strike fortune", "deny")]
+    assert read("Ли заявил, что повстанцы нанесли удар по судну «Фортуна».") == [
+        ("rebels strike fortune", "affirm")]
+    assert read("Lee said the rebels fired at a Patriot battery.") == [
+        ("rebels strike patriot", "affirm")]
