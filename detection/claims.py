@@ -796,6 +796,9 @@ _QUANTITY_REACH = 30
 # A number standing alone: the digits of a designator (MiG-23, S-300, Tu-22M3) count nothing.
 _NUMBER = re.compile(r"(?<![\w-])(\d{1,4})(?![\w-])")
 _SPACES = re.compile(r"\s+")
+# "71 of the 103", "12 of their 40", "71 из 103": a part of a whole, the word after the
+# part checked by the lexicon.
+_PART_OF = re.compile(r"(?<![\w-])(\d{1,4})\s+(\w+)\s+(?:[^\W\d]+\s+)?\d{1,4}(?![\w-])\D*$")
 _ANAPHOR_QUANTITY_REACH = 12
 
 
@@ -804,6 +807,10 @@ def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
     """A number in the few words before the weapon: 'two Iskander missiles', 'двух «Искандеров»'."""
     window_start = max(0, weapon_start - reach)
     window = folded[window_start:weapon_start]
+    part = _PART_OF.search(window)
+    if part is not None and lexicon.partitive is not None and \
+            lexicon.partitive.fullmatch(part.group(2)):
+        return int(part.group(1))  # "71 of 103 missiles": 71 of them
     digits = _NUMBER.findall(window)
     if digits:
         return int(digits[-1])

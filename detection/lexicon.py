@@ -248,6 +248,8 @@ class Lexicon:
     target_classes: frozenset[str] = frozenset()
     target_prepositions: re.Pattern[str] | None = None
     strike_predicate: str | None = None
+    # "71 of 103", "71 из 103": the word that makes the first number a part of the second.
+    partitive: re.Pattern[str] | None = None
     # After a clause break, these go on with a list ("drones, including five Shaheds").
     inclusion_markers: re.Pattern[str] | None = None
     # Nouns for an event of use ("attack", "strike", "пуск"): an existence predicate is
@@ -269,7 +271,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
               "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
-              "target_prepositions")
+              "target_prepositions", "partitive")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")

@@ -244,3 +244,14 @@ def test_a_ship_or_a_weapon_fired_at_is_the_target_not_what_was_used():
         ("rebels strike fortune", "affirm")]
     assert read("Lee said the rebels fired at a Patriot battery.") == [
         ("rebels strike patriot", "affirm")]
+
+
+def test_a_part_of_a_whole_counts_the_part(detector):
+    found = [(c.proposition, c.quantity) for s in detector.detect(
+        "Ivanov said Armenian forces fired 12 of their 40 Iskander missiles.").statements
+        for c in s.claims]
+    assert found == [("armenia use iskander", 12)]
+    found = [(c.proposition, c.quantity) for s in detector.detect(
+        "Иванов заявил, что армянские военные выпустили 12 из 40 «Искандеров».").statements
+        for c in s.claims]
+    assert found == [("armenia use iskander", 12)]
