@@ -368,7 +368,7 @@ class _Reader:
     def _relative_object(self, weapon: _Span, hit: _Hit) -> bool:
         """A weapon that a relative clause's verb is about: "X which A fired", "X, которые
         A выпустили": a relative pronoun right after it, and at most a subject between."""
-        pattern = self.lexicon.relative_pronouns
+        pattern = self.lexicon.relative_openers
         if pattern is None:
             return False
         # The weapon's own noun may come first: "Iskander missiles which".
@@ -508,7 +508,7 @@ class _Reader:
 
     def _relative(self, hit: _Hit) -> bool:
         """Whether the predicate opens a relative clause: "the systems that shot down"."""
-        pattern = self.lexicon.relative_pronouns
+        pattern = self.lexicon.relative_openers
         if pattern is None:
             return False
         before = self.folded[max(0, hit.start - 30) : hit.start].split()[-2:]

@@ -240,7 +240,7 @@ class Lexicon:
     maker_marks: re.Pattern[str] | None = None
     # Right before a predicate, these make it a relative clause about a noun ("the systems
     # that shot down"), which a denial verb of the statement does not deny.
-    relative_pronouns: re.Pattern[str] | None = None
+    relative_openers: re.Pattern[str] | None = None
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -269,7 +269,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
-              "own_possessives", "maker_marks", "relative_pronouns", "report_nouns",
+              "own_possessives", "maker_marks", "relative_openers", "report_nouns",
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
               "target_prepositions", "partitive")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
