@@ -7,7 +7,8 @@ other out: it is exclusive ("only at Shusha", "только 9 ноября", "..
 the other's place lies outside it (neither within the other, per the gazetteer) or its period
 does not overlap; or it puts the negation on the qualifier ("fired, but not at Shusha") and the
 other names that place, or one within it. A place the gazetteer does not know, or a time with no
-calendar ("during the war"), never conflicts.
+calendar ("during the war"), never conflicts. A claim that names no time speaks of what
+happened before it was made: it is apart from a period that begins after the day it was said.
 
 Agents. A denial that names no agent ("not a single Iskander was used", "никто не применял")
 denies the event for every agent: it meets "Armenia used Iskanders" and any other agent's
@@ -219,6 +220,13 @@ def _elsewhere(denial: ClaimRecord, affirmation: ClaimRecord, places: Gazetteer)
         if affirmation.time_scope == NOT:
             return _period_inside(denial.period, affirmation.period)
         return _periods_apart(affirmation.period, denial.period)
+    # A claim with no time of its own speaks of what happened before it was made: "Syria
+    # used sarin" said in 2017 is not about a day in 2018 the other side names.
+    for dated, undated in ((denial, affirmation), (affirmation, denial)):
+        if dated.time_start is not None and dated.time_scope != NOT and \
+                undated.period is None and undated.said_on is not None and \
+                dated.time_start > undated.said_on:
+            return True
     return False
 
 

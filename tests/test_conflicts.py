@@ -385,3 +385,20 @@ def test_a_count_for_a_period_is_not_compared_with_one_that_names_none():
     assert compare(count(1, 3, sunday), count(2, 9, None)) is None
     assert compare(count(1, 3, sunday), count(2, 1, sunday)).kind == "quantity"
     assert compare(count(1, 3, None), count(2, 1, None)).kind == "quantity"
+
+
+def test_a_claim_with_no_time_is_not_about_a_day_after_it_was_made():
+    from datetime import date
+
+    from detection.conflicts import ClaimRecord, compare
+
+    said_2017 = ClaimRecord(1, "a", "A", None, "syria use sarin", "affirm", None, None,
+                            date(2017, 10, 26))
+    day_2018 = ClaimRecord(2, "b", "B", None, "syria use sarin", "deny", None, None,
+                           date(2018, 4, 10), time_start=date(2018, 4, 7),
+                           time_end=date(2018, 4, 7))
+    assert compare(day_2018, said_2017) is None
+    # The same denial of a day before the affirmation was made contradicts it.
+    day_2017 = ClaimRecord(3, "b", "B", None, "syria use sarin", "deny", None, None,
+                           date(2017, 4, 6), time_start=date(2017, 4, 4), time_end=date(2017, 4, 4))
+    assert compare(day_2017, said_2017).kind == "contradiction"
