@@ -316,3 +316,13 @@ def test_a_case_suffix_does_the_work_of_a_preposition(tmp_path):
     assert place("Շուշիում պայթյուն") == ("Շուշիում", "shusha")
     assert place("Şuşa raketləri") is None  # the bare name: a subject or a modifier
     assert place("raketlər Şuşada partladı", default_lexicon()) is None
+
+
+def test_every_state_is_a_place_and_disputed_ground_lies_within_its_recognised_state():
+    from detection.places import default_gazetteer
+
+    places = default_gazetteer()
+    assert places.apart("syria", "libya") and places.apart("yemen", "eritrea")
+    assert places.within("abkhazia", "georgia") and not places.apart("kosovo", "serbia")
+    # A state already known keeps its place in the hierarchy and gains the new aliases.
+    assert places.within("shusha", "azerbaijan")
