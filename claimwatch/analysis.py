@@ -155,6 +155,9 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
             detection = detector.detect(article.text, published_on=published_on)
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
     voiced: set[tuple[str, str, str]] = set()
+    # One conflict per pair of voices and articles: a speaker who says it twice in one
+    # article, in two words, is not two disputes with the same earlier voice.
+    disputed: set[tuple[str, int, str]] = set()
     for found in detection.statements:
         institution = _institution(found.speaker.id, detector.entities)
         statement_id, original = repository.add_statement(
@@ -183,6 +186,7 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               object_class=_object_class(frame.object, detector.entities))
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
+                                disputed=disputed,
                                 detector=detector, recipients=recipients, report=report,
                                 historical=historical, speaker_id=found.speaker.id)
     repository.mark_detected(session=session, article_id=article.id)
@@ -206,6 +210,7 @@ def _institution(speaker_id: str | None, entities: dict[str, Entity]) -> str | N
 
 
 def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, frame,
+                    disputed: set[tuple[str, int, str]],
                     detector: Detector, recipients: list[Recipient], report: AnalysisReport,
                     historical: bool, speaker_id: str | None) -> None:
     seen_voices: set[tuple[int, str, str]] = set()
@@ -232,6 +237,10 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                                        other_statement_id=old.statement_id)
                 report.supports += 1
             continue
+        dispute = (new.speaker_key, statement.article_id, old.speaker_key)
+        if dispute in disputed:
+            continue
+        disputed.add(dispute)
         # Filed under the named agent's proposition: what the analyst looks up.
         conflict_id, created = repository.add_conflict(
             session=session, kind=verdict.kind,

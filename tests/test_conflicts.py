@@ -402,3 +402,15 @@ def test_a_claim_with_no_time_is_not_about_a_day_after_it_was_made():
     day_2017 = ClaimRecord(3, "b", "B", None, "syria use sarin", "deny", None, None,
                            date(2017, 4, 6), time_start=date(2017, 4, 4), time_end=date(2017, 4, 4))
     assert compare(day_2017, said_2017).kind == "contradiction"
+
+
+def test_one_speaker_saying_it_twice_in_an_article_is_one_dispute_with_an_earlier_voice(
+        database_url):
+    cfg = config(database_url, recipients=[])
+    publish(database_url, "a", "Kirby said that Armenian forces fired Iskander missiles.", 1)
+    publish(database_url, "b", "Kanaani said that not a single Iskander was used in the war.\n"
+                               "Kanaani said Armenian forces never fired Iskander missiles.", 2)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = conflicts(database_url)
+    assert [(c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"])
+            for c in found] == [("kanaani", "kirby")]
