@@ -304,6 +304,19 @@ _SHORT_GAP = re.compile(r"^[^,;:.!?\"«»“”]{0,30}$")
 def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
                       quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
                       last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
+    found = _speaker_in_phrases(sentence, verb, candidates, quotes, folded, lexicon,
+                                last_speaker, by_title)
+    if found is None or found in candidates:
+        return found
+    # A phrase's head, spoken for by its own name: the rest of the phrase is its role.
+    return next((c for c in candidates if (c.id, c.name, c.surface) ==
+                 (found.id, found.name, found.surface)
+                 and found.start <= c.start and c.end <= found.end), found)
+
+
+def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
+                        quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
+                        last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
     verb_at = sentence.start + verb.start()
     verb_end = sentence.start + verb.end()
 
@@ -312,6 +325,9 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
         return not any(qs <= rel < qe for qs, qe in quotes)
 
     usable = [c for c in candidates if outside(c) and not _owns_the_speaker(c, sentence, lexicon)]
+    usable = _phrase_heads([c for c in usable if c.end <= verb_at], sentence, lexicon) + \
+        _phrase_heads([c for c in usable if c.start >= verb_end], sentence, lexicon)
+    usable = [c for c in usable if not _governed_by_preposition(c, sentence, verb_at, lexicon)]
     after = _first_after(usable, verb_end, limit=40)
     # "said that Armenia fired": a name after "that" is what was said, never who said it.
     if after is not None and not _names_the_speaker(
@@ -348,6 +364,96 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
     # A name after the verb with no comma or quote before it is what was said about, not who
     # said it ("the spokeswoman said Armenian forces fired").
     return None
+
+
+# Between two names of one noun phrase ("President of Ukraine Viktor Yushchenko", "Anatoly
+# Nogovitsyn of the General Staff"): a few words, no punctuation.
+_PHRASE_GAP = re.compile(r"^[^,;:.!?\"«»“”()—–]{0,40}$")
+_MAX_PHRASE_GAP_WORDS = 4
+
+
+def _phrase_heads(candidates: list[Speaker], sentence: Sentence,
+                  lexicon: Lexicon) -> list[Speaker]:
+    """Names that make up one noun phrase count as its head, spanning the whole phrase: the
+    last name ("Russian defence ministry spokesman Igor Konashenkov"), unless a preposition
+    makes the later one a modifier ("Nogovitsyn of the Russian General Staff"). A title ties
+    the names into one phrase; without one, two names in a row are a subject and its object
+    ("Azərbaycan Müdafiə Nazirliyi Ermənistanın ... təkzib edib")."""
+    heads: list[Speaker] = []
+    for candidate in candidates:
+        if heads:
+            previous = heads[-1]
+            gap = sentence.text[previous.end - sentence.start : candidate.start - sentence.start]
+            words = [fold(w) for w in gap.split()]
+            if previous.end <= candidate.start and _PHRASE_GAP.match(gap) and \
+                    len(words) <= _MAX_PHRASE_GAP_WORDS and \
+                    not any(_is_clause_word(w, lexicon) for w in words) and \
+                    _titled_phrase(previous, words, sentence, lexicon):
+                heads[-1] = _joined(previous, candidate, gap, sentence, lexicon)
+                continue
+        heads.append(candidate)
+    return heads
+
+
+def _titled_phrase(previous: Speaker, gap_words: list[str], sentence: Sentence,
+                   lexicon: Lexicon) -> bool:
+    """Whether a title or a preposition ties a name to the one before it: a title in
+    between or right before the first ("Глава МИД России Сергей Лавров")."""
+    if lexicon.titles is None:
+        return False
+    before = sentence.text[: previous.start - sentence.start].split()[-2:]
+    return any(w in lexicon.non_subject_prepositions or lexicon.titles.fullmatch(w)
+               for w in gap_words) or \
+        any(lexicon.titles.fullmatch(fold(w.strip(",;:"))) for w in before)
+
+
+def _joined(previous: Speaker, candidate: Speaker, gap: str, sentence: Sentence,
+            lexicon: Lexicon) -> Speaker:
+    """One speaker for two names of a noun phrase, spanning both."""
+    words = gap.split()
+    governed_at = max((i for i, w in enumerate(words)
+                       if fold(w) in lexicon.non_subject_prepositions), default=None)
+    # A preposition governs the next name only when no other capitalised word stands between
+    # ("постпред России при ООН Небензя": ООН is what "при" governs, Небензя is the head).
+    if governed_at is None or any(w[:1].isupper() for w in words[governed_at + 1 :]):
+        head = candidate
+    elif previous.id is None and candidate.id is None:
+        # "Syrian Observatory for Human Rights": one organisation's name, as written.
+        written = sentence.text[previous.start - sentence.start : candidate.end - sentence.start]
+        return Speaker(None, written, written, previous.start, candidate.end)
+    else:
+        head = previous
+    return Speaker(head.id, head.name, head.surface, previous.start, candidate.end)
+
+
+def _is_clause_word(word: str, lexicon: Lexicon) -> bool:
+    """A word that starts a clause or a new subject: "that", "что", "and"."""
+    if lexicon.complementizers is not None and lexicon.complementizers.fullmatch(word):
+        return True
+    return lexicon.clause_breaks is not None and \
+        lexicon.clause_breaks.fullmatch(f" {word} ") is not None
+
+
+def _governed_by_preposition(candidate: Speaker, sentence: Sentence, verb_at: int,
+                             lexicon: Lexicon) -> bool:
+    """"came from Ukraine, a fact X has acknowledged", "сказал на брифинге в Москве": a name
+    after a preposition is a place or an object, not who spoke; except right before the verb
+    ("officials in Kyiv said") or before a plural verb with no subject ("В Москве это, по
+    их словам, отрицают": Moscow is the speaker)."""
+    words = sentence.text[: candidate.start - sentence.start].split()
+    if not words or fold(words[-1]) not in lexicon.non_subject_prepositions:
+        return False
+    if candidate.end > verb_at:
+        return True
+    # "Officials in Kyiv said": right before the verb, the place stands for its officials.
+    if _SHORT_GAP.match(sentence.text[candidate.end - sentence.start : verb_at - sentence.start]):
+        return False
+    verb = sentence.text[verb_at - sentence.start :].split(None, 1)[0].strip(_TRIM)
+    return not fold(verb).endswith(_PLURAL_VERB_ENDINGS)
+
+
+# Russian verbs in the plural with no subject speak for a place ("в Москве утверждают").
+_PLURAL_VERB_ENDINGS = ("ют", "ят", "ут", "ат", "ли")
 
 
 # Between a speech verb and the speaker named after it: a title at most ("said the

@@ -78,3 +78,27 @@ def test_an_institution_after_a_title_in_an_apposition_is_not_the_speaker():
     text = ("Игорь Конашенков, официальный представитель Минобороны России, заявил, что "
             "Армения не применяла «Искандеры».")
     assert speakers(detector, text) == [("konashenkov", "Igor Konashenkov")]
+
+
+def test_names_of_one_noun_phrase_speak_through_its_head():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="orlov", kind="actor", name="Pavel Orlov", aliases=["Павел Орлов"],
+                  member_of="russia"),
+        WatchItem(id="staff", kind="actor", name="Armenian General Staff",
+                  aliases=["Armenian General Staff"], member_of="armenia"),
+        WatchItem(id="sarkis", kind="actor", name="Sarkis Danielyan",
+                  aliases=["Sarkis Danielyan"], member_of="staff")])
+    # The last name of the phrase is its head ...
+    text = ("Постпред России при ОДКБ Павел Орлов, выступая в Ереване, заявил, что Армения "
+            "не получала «Искандеры».")
+    assert speakers(detector, text) == [("orlov", "Pavel Orlov")]
+    # ... unless a preposition makes it a modifier of the name before it.
+    text = "General Sarkis Danielyan of the Armenian General Staff said Iran had no Iskanders."
+    assert speakers(detector, text) == [("sarkis", "Sarkis Danielyan")]
+
+
+def test_a_name_after_a_preposition_is_not_the_speaker(detector):
+    text = "«Армения применяла «Искандеры» в ходе войны», — сказал генерал на брифинге в России."
+    assert speakers(detector, text) == []
+    # A Russian plural verb with no subject speaks for the place: "in Moscow they deny it".
+    assert speakers(detector, "В России это по-прежнему отрицают.") == [("russia", "Russia")]
