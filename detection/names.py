@@ -59,7 +59,7 @@ class WrittenNames:
             folded = fold(words[0])
             if folded in NOT_NAMES:
                 words = words[1:]
-            elif self.lexicon.titles is not None and self.lexicon.titles.fullmatch(folded):
+            elif is_title(words[0], self.lexicon):
                 words, titled = words[1:], True
             else:
                 break
@@ -108,3 +108,12 @@ class WrittenNames:
                     if key in self.surnames:
                         return self.surnames[key]
         return None
+
+
+def is_title(word: str, lexicon: Lexicon) -> bool:
+    """A title word, hyphenated ones too ("Colonel-General", "генерал-полковник")."""
+    if lexicon.titles is None:
+        return False
+    folded = fold(word)
+    return lexicon.titles.fullmatch(folded) is not None or all(
+        lexicon.titles.fullmatch(part) for part in folded.split("-") if part)

@@ -11,7 +11,7 @@ from detection.claims import ClaimFrame, Context, denies_what_follows, extract_c
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, mentions_between
-from detection.names import WrittenNames
+from detection.names import WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
@@ -65,6 +65,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     `normalize(text)` when the caller has it already."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
+    # Paragraphs whose last speaker is only a sentence's subject, not someone who spoke.
+    remembered: set[int] = set()
     folded_text = fold_aligned(text, norm)
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
@@ -100,14 +102,47 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         local_roles = _local(role_mentions, sentence)
         found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
                               last_speaker, local_roles, by_title, antecedents,
-                              published_on=published_on, places=places, names=names)
-        if found is None:
-            _remember_subject(sentence, local, entities, local_roles, last_speaker, text, names)
+                              published_on=published_on, places=places, names=names,
+                              spoken={p: s for p, s in last_speaker.items()
+                                      if p not in remembered})
+        clause = _relative_clause(sentence, folded, lexicon)
+        second = None if clause is None else _statement_in(
+            clause, folded_text[clause.start : clause.end], text, index,
+            _local(local, clause), entities, lexicon, {}, _local(local_roles, clause),
+            antecedents=antecedents, published_on=published_on, places=places, names=names)
+        if found is None and second is None:
+            if _remember_subject(sentence, local, entities, local_roles, last_speaker, text,
+                                 names, lexicon):
+                remembered.add(sentence.paragraph)
             continue
-        found.said_on = statement_date(folded, published_on, lexicon)
-        statements.append(found)
-        last_speaker[sentence.paragraph] = found.speaker
+        for statement in (found, second):
+            if statement is None or (statement is second and found is not None
+                                     and found.speaker.name == second.speaker.name):
+                continue
+            statement.said_on = statement_date(folded, published_on, lexicon)
+            statements.append(statement)
+        last_speaker[sentence.paragraph] = (found or second).speaker
+        remembered.discard(sentence.paragraph)
     return statements
+
+
+def _relative_clause(sentence: Sentence, folded: str, lexicon: Lexicon) -> Sentence | None:
+    """"The general rejected the findings of Rights Watch, which accused Russia of ...": the
+    clause after the sentence's first speech verb, when a relative pronoun right after a
+    comma opens a speech verb of its own; the name before the pronoun said it."""
+    if lexicon.relative_pronouns is None or lexicon.speech_verbs is None:
+        return None
+    first = lexicon.speech_verbs.search(folded)
+    if first is None:
+        return None
+    for pronoun in lexicon.relative_pronouns.finditer(folded, first.end()):
+        if not folded[: pronoun.start()].rstrip().endswith(","):
+            continue
+        verb = lexicon.speech_verbs.search(folded, pronoun.end())
+        if verb is not None and len(folded[pronoun.end() : verb.start()].split()) <= 2:
+            return Sentence(sentence.start + first.end(), sentence.end,
+                            sentence.text[first.end() :], sentence.paragraph)
+    return None
 
 
 def _sidebar_paragraphs(folded_text: str, lexicon: Lexicon) -> set[int]:
@@ -129,16 +164,38 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
 
 def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
                       local_roles: list[Mention], last_speaker: dict[int, Speaker],
-                      text: str, names: WrittenNames) -> None:
+                      text: str, names: WrittenNames, lexicon: Lexicon) -> bool:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
     following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
     `local_roles` are the sentence's mentions."""
     if sentence.paragraph in last_speaker:
-        return
+        return False
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
     # Only the sentence's opening words are its subject; a name further on may be an object.
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
+        return True
+    # "At his briefing in Moscow, General Ivanov, deputy chief of staff, was asked ...": the
+    # name opening the main clause after an introductory phrase is its subject.
+    for candidate in candidates:
+        before = sentence.text[: candidate.start - sentence.start]
+        if _opens_clause_after_introduction(before, lexicon):
+            last_speaker[sentence.paragraph] = candidate
+            return True
+        if before.rstrip().endswith(","):
+            break
+    return False
+
+
+def _opens_clause_after_introduction(before: str, lexicon: Lexicon) -> bool:
+    """Whether the words before a name are one introductory phrase and its comma ("At his
+    briefing in Moscow, [Colonel]"), so that the name starts the main clause."""
+    words = before.split()
+    while words and is_title(words[-1], lexicon):
+        words.pop()
+    return bool(words) and words[-1].endswith(",") and " ".join(words).count(",") == 1
+
+
 
 
 def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
@@ -152,7 +209,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                   antecedents: Antecedents | None = None,
                   published_on: date | None = None,
                   places: ArticlePlaces | None = None,
-                  names: WrittenNames | None = None) -> StatementFound | None:
+                  names: WrittenNames | None = None,
+                  spoken: dict[int, Speaker] | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -161,7 +219,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         return not any(s <= pos < e for s, e in quotes)
 
     phrase, postposition = _first_sources(lexicon, folded, outside)
-    verb = _first_verb(lexicon, folded, outside)
+    verb = _first_verb(lexicon, folded, outside, sentence.text)
     if phrase is None and verb is None and postposition is None:
         return None
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
@@ -191,7 +249,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         assert verb is not None
         verb_at = sentence.start + verb.start()
         speaker = _speaker_for_verb(sentence, verb, candidates, quotes, folded, lexicon,
-                                    last_speaker, by_title)
+                                    last_speaker, by_title, spoken)
         if speaker is None:
             return None
         content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at,
@@ -232,12 +290,17 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
     )
 
 
-def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
+def _first_verb(lexicon: Lexicon, folded: str, outside,
+                original: str | None = None) -> re.Match[str] | None:
     """The first speech verb outside quotes that is a verb ("the claims that" is a noun)."""
     if lexicon.speech_verbs is None:
         return None
     for match in lexicon.speech_verbs.finditer(folded):
         if not outside(match.start()):
+            continue
+        # "the United States", "Reports Without Borders": a capitalised word inside the
+        # sentence is part of a name.
+        if match.start() > 0 and original is not None and original[match.start()].isupper():
             continue
         previous = folded[: match.start()].rsplit(None, 1)[-1:]
         if previous and previous[0].strip("\"'«„(") in lexicon.noun_markers:
@@ -296,16 +359,17 @@ def _first_after(candidates: list[Speaker], position: int, limit: int) -> Speake
 
 
 # ", the former head of the service, " between a name and its verb: an apposition.
-_APPOSITION = re.compile(r"^\s*,[^,]{2,150},\s*$")
+_APPOSITION = re.compile(r"^\s*,[^,]{2,150},[^,;:.!?\"«»“”]{0,30}$")
 # What may stand between a subject and its verb: a date or adverb, but no clause.
 _SHORT_GAP = re.compile(r"^[^,;:.!?\"«»“”]{0,30}$")
 
 
 def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
                       quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
-                      last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
+                      last_speaker: dict[int, Speaker], by_title=None,
+                      spoken: dict[int, Speaker] | None = None) -> Speaker | None:
     found = _speaker_in_phrases(sentence, verb, candidates, quotes, folded, lexicon,
-                                last_speaker, by_title)
+                                last_speaker, by_title, spoken or {})
     if found is None or found in candidates:
         return found
     # A phrase's head, spoken for by its own name: the rest of the phrase is its role.
@@ -316,7 +380,8 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
 
 def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
                         quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
-                        last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
+                        last_speaker: dict[int, Speaker], by_title=None,
+                        spoken: dict[int, Speaker] | None = None) -> Speaker | None:
     verb_at = sentence.start + verb.start()
     verb_end = sentence.start + verb.end()
 
@@ -347,13 +412,20 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
     titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
     if titled is not None and (not before or titled.start >= before[-1].end):
         return titled
+    # "The general added", "— сказал генерал": a bare title refers back to whoever spoke last;
+    # a name merely mentioned before is no antecedent ("Russia and Ukraine traded accusations.
+    # The spokesman said").
+    if not before and after is None and spoken and (
+            _bare_title(lead_in.split()[-3:], lexicon) or
+            (quote_before_verb and _bare_title(sentence.text[verb.end():].split()[:2], lexicon))):
+        return spoken.get(sentence.paragraph) or spoken.get(sentence.paragraph - 1)
     # "A former official, Movses Hakobyan, said": the name closing an apposition spoke.
     if before and _COMMA_ONLY.match(sentence.text[before[-1].end - sentence.start :
                                                   verb_at - sentence.start]) \
             and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon,
                                   titles_allowed=before[-1].id is None):
         return before[-1]
-    subject = _adjacent_subject(before, sentence, verb_at)
+    subject = _adjacent_subject(before, sentence, verb_at, lexicon)
     if subject is not None:
         return subject
     # "..., сообщил Хикмет Гаджиев." / "..., said the ministry's spokesman Ivanov."
@@ -459,7 +531,8 @@ _PLURAL_VERB_ENDINGS = ("ют", "ят", "ут", "ат", "ли")
 # Between a speech verb and the speaker named after it: a title at most ("said the
 # ministry's spokesman Ivanov"), never a clause.
 _SPEAKER_AFTER_WORDS = 5
-_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+# ", has said", ", on Tuesday, said": a comma and a few words with no clause of their own.
+_COMMA_ONLY = re.compile(r"^\s*,[^,;:.!?\"«»“”]{0,30}$")
 
 
 def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bool:
@@ -468,10 +541,26 @@ def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bo
     title a watchlist actor is the speaker's institution ("Конашенков, официальный
     представитель Минобороны России, заявил"), not the speaker."""
     words = before.split()
-    while titles_allowed and words and lexicon.titles is not None and \
-            lexicon.titles.fullmatch(fold(words[-1])):
+    while titles_allowed and words and is_title(words[-1], lexicon):
         words.pop()
     return bool(words) and words[-1].endswith(",")
+
+
+def _bare_title(words: list[str], lexicon: Lexicon) -> bool:
+    """Whether the words hold a title with no article that makes it someone new ("a
+    general"), no owner and no marker of a former holder."""
+    # "the army's general command": a title that belongs to someone named.
+    if any(w.rstrip(",").endswith(("'s", "’s", "'", "’")) for w in words):
+        return False
+    folded = [fold(w.strip(_TRIM)) for w in words]
+    if any(w in _INDEFINITE or (lexicon.former_markers is not None
+                                and lexicon.former_markers.fullmatch(w)) for w in folded):
+        return False
+    return any(w and is_title(w, lexicon) for w in folded)
+
+
+# "a general said": someone not named before.
+_INDEFINITE = {"a", "an", "one", "один", "одна", "another"}
 
 
 def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
@@ -494,7 +583,8 @@ def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) 
                for word in following)
 
 
-def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int) -> Speaker | None:
+def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int,
+                      lexicon: Lexicon) -> Speaker | None:
     """The name right before the verb, or the one an apposition separates from it
     ("Igor Ivanov, the former head of X, said")."""
     def gap(candidate: Speaker) -> str:
@@ -505,9 +595,16 @@ def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int) -
     if _SHORT_GAP.match(gap(before[-1])):
         return before[-1]
     for candidate in reversed(before):
-        if _APPOSITION.match(gap(candidate)):
+        if _APPOSITION.match(gap(candidate)) and not _adverbial(gap(candidate), lexicon):
             return candidate
     return None
+
+
+def _adverbial(gap: str, lexicon: Lexicon) -> bool:
+    """", in Moscow, has said": a phrase opening with a preposition says where or when, and
+    does not describe the name before it."""
+    words = gap.strip(" ,").split()
+    return bool(words) and fold(words[0]) in lexicon.non_subject_prepositions
 
 
 def _subject_of(before: list[Speaker], sentence: Sentence) -> Speaker:

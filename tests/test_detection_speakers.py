@@ -102,3 +102,42 @@ def test_a_name_after_a_preposition_is_not_the_speaker(detector):
     assert speakers(detector, text) == []
     # A Russian plural verb with no subject speaks for the place: "in Moscow they deny it".
     assert speakers(detector, "В России это по-прежнему отрицают.") == [("russia", "Russia")]
+
+
+def test_a_capitalised_speech_verb_is_part_of_a_name(detector):
+    # "States" in a country's name is no speech verb: the sentence has no speaker.
+    text = "Neither Armenia nor the Iskander's makers in the Federated States took part."
+    assert speakers(detector, text) == []
+
+
+def test_a_name_closing_an_apposition_speaks_across_an_auxiliary(detector):
+    text = ("Iran bought Iskanders too, a fact Armenia's defence minister, Aram Sargsyan, "
+            "has acknowledged.")
+    assert speakers(detector, text) == [(None, "Aram Sargsyan")]
+
+
+def test_written_and_called_for_are_speech_in_russian(detector):
+    text = "Мовсес Акопян написал в соцсетях, что Армения не получала «Искандеры» от России."
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")]
+
+
+def test_he_said_after_an_introductory_phrase_is_the_clause_subject(detector):
+    text = ("Hillary Clinton spoke on Monday.\n"
+            "At a briefing in Iran, Colonel-General Aram Sargsyan, the deputy chief of staff, "
+            "was asked about the missiles. \"Armenia never had Iskander systems,\" he said.")
+    assert speakers(detector, text)[-1] == (None, "Aram Sargsyan")
+
+
+def test_a_relative_clause_gives_the_name_before_it_a_statement_of_its_own(detector):
+    text = ("Генерал Мовсес Акопян отверг выводы Армении, которая обвинила Россию в применении "
+            "«Искандеров».")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян"), ("armenia", "Armenia")]
+
+
+def test_a_bare_title_refers_back_to_whoever_spoke_last(detector):
+    text = ('Colonel Ivan Petrov said Russia had fired Iskander missiles.\n'
+            '"Armenia had none left," the colonel added.')
+    assert speakers(detector, text) == [(None, "Ivan Petrov"), (None, "Ivan Petrov")]
+    # A name only mentioned before is no antecedent of a bare title.
+    text = "Russia and Iran traded accusations. The spokesman said Iskanders had been fired."
+    assert speakers(detector, text) == []
