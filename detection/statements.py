@@ -10,7 +10,7 @@ from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, Mention, MentionIndex, mentions_between
+from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
 from detection.names import WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
@@ -80,7 +80,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     by_start = sorted(mentions, key=lambda m: m.start)
     mentioned: set[str] = set()
     counted = 0
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for sentence in sentences:
         while counted < len(by_start) and by_start[counted].start < sentence.end:
             mentioned.add(by_start[counted].entity)
             counted += 1
@@ -123,7 +124,23 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             statements.append(statement)
         last_speaker[sentence.paragraph] = (found or second).speaker
         remembered.discard(sentence.paragraph)
-    return statements
+    lede_end = sentences[min(len(sentences), _LEDE_SENTENCES) - 1].end if sentences else 0
+    return _without_lede_summaries(statements, lede_end, entities)
+
+
+# The headline and the first sentence: where an article sums up what its body attributes.
+_LEDE_SENTENCES = 2
+
+
+def _without_lede_summaries(statements: list[StatementFound], lede_end: int,
+                            entities: dict[str, Entity]) -> list[StatementFound]:
+    """"Ukraine rejected Russian accusations" in the lede, then the foreign ministry's
+    spokesman quoted in the body: the lede sums up the body's statement under the name of the
+    institution the speaker belongs to, and is not a statement of its own."""
+    later = {s.speaker.id for s in statements if s.start >= lede_end and s.speaker.id}
+    institutions = {a for speaker in later for a in ancestors(speaker, entities)[1:]}
+    return [s for s in statements
+            if not (s.start < lede_end and s.speaker.id in institutions)]
 
 
 def _relative_clause(sentence: Sentence, folded: str, lexicon: Lexicon) -> Sentence | None:

@@ -141,3 +141,19 @@ def test_a_bare_title_refers_back_to_whoever_spoke_last(detector):
     # A name only mentioned before is no antecedent of a bare title.
     text = "Russia and Iran traded accusations. The spokesman said Iskanders had been fired."
     assert speakers(detector, text) == []
+
+
+def test_a_lede_summing_up_a_member_s_statement_is_not_the_institution_s_own():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="armenia-mfa", kind="actor", name="Armenian MFA",
+                  aliases=["Armenian Foreign Ministry"], member_of="armenia"),
+        WatchItem(id="badalyan", kind="actor", name="Ani Badalyan", aliases=["Ani Badalyan"],
+                  member_of="armenia-mfa")])
+    text = ("Armenia denies it received Iskander systems\n"
+            "YEREVAN, May 3 - Armenia on Friday denied reports that Russia had sent it Iskander "
+            "systems.\n"
+            "\"Armenia received no such systems,\" Armenian Foreign Ministry spokeswoman Ani "
+            "Badalyan told reporters.")
+    assert speakers(detector, text) == [("badalyan", "Ani Badalyan")]
+    # Without a member of the institution speaking in the body, the lede's statement stays.
+    assert set(speakers(detector, text.rsplit("\n", 1)[0])) == {("armenia", "Armenia")}
