@@ -15,10 +15,12 @@ from detection.lexicon import Lexicon
 from detection.text import fold
 
 _CAPITAL = "A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ"
-# Two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков"); the word-start check
-# stands after the first capital, so the regex engine skips straight to capitals.
+# Two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков") on one line (a
+# headline's last word and a dateline are no name); the word-start check stands after the
+# first capital, so the regex engine skips straight to capitals.
 FULL_NAME = re.compile(
-    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+\s+(?:[{_CAPITAL}][\w'’-]+\s+){{0,2}}[{_CAPITAL}][\w'’-]+")
+    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+[^\S\n]+(?:[{_CAPITAL}][\w'’-]+[^\S\n]+){{0,2}}"
+    rf"[{_CAPITAL}][\w'’-]+")
 _WORD = re.compile(rf"[{_CAPITAL}](?<!\w.)[\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",

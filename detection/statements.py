@@ -256,7 +256,11 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         # The source is named between the phrase and the next comma: "According to ANAMA, ...".
         comma = sentence.text.find(",", phrase.end())
         reach = (comma if comma >= 0 else len(sentence.text)) - phrase.end()
-        speaker = _first_after(candidates, sentence.start + phrase.end(), limit=min(reach, 60))
+        # "По данным представителя операции «Вулкан гнева» Мохаммеда Гнуну": a phrase's head.
+        heads = _phrase_heads([c for c in candidates if c.start >= sentence.start + phrase.end()],
+                              sentence, lexicon)
+        speaker = _own_name(_first_after(heads, sentence.start + phrase.end(),
+                                         limit=min(reach, 60)), candidates)
         if speaker is None:
             return None
         content_start, content_end = _content_for_source_phrase(sentence, phrase, speaker)
@@ -385,11 +389,14 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
                       quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
                       last_speaker: dict[int, Speaker], by_title=None,
                       spoken: dict[int, Speaker] | None = None) -> Speaker | None:
-    found = _speaker_in_phrases(sentence, verb, candidates, quotes, folded, lexicon,
-                                last_speaker, by_title, spoken or {})
+    return _own_name(_speaker_in_phrases(sentence, verb, candidates, quotes, folded, lexicon,
+                                         last_speaker, by_title, spoken or {}), candidates)
+
+
+def _own_name(found: Speaker | None, candidates: list[Speaker]) -> Speaker | None:
+    """A phrase's head, spoken for by its own name: the rest of the phrase is its role."""
     if found is None or found in candidates:
         return found
-    # A phrase's head, spoken for by its own name: the rest of the phrase is its role.
     return next((c for c in candidates if (c.id, c.name, c.surface) ==
                  (found.id, found.name, found.surface)
                  and found.start <= c.start and c.end <= found.end), found)
@@ -457,7 +464,8 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
 
 # Between two names of one noun phrase ("President of Ukraine Viktor Yushchenko", "Anatoly
 # Nogovitsyn of the General Staff"): a few words, no punctuation.
-_PHRASE_GAP = re.compile(r"^[^,;:.!?\"«»“”()—–]{0,40}$")
+# A closing quote may end a name in quotes ("«Вулкан гнева» Мохаммеда Гнуну").
+_PHRASE_GAP = re.compile(r"^[»”]?[^,;:.!?\"«»“”()—–]{0,40}$")
 _MAX_PHRASE_GAP_WORDS = 4
 
 
@@ -490,10 +498,10 @@ def _titled_phrase(previous: Speaker, gap_words: list[str], sentence: Sentence,
     between or right before the first ("Глава МИД России Сергей Лавров")."""
     if lexicon.titles is None:
         return False
-    before = sentence.text[: previous.start - sentence.start].split()[-2:]
+    before = sentence.text[: previous.start - sentence.start].split()[-3:]
     return any(w in lexicon.non_subject_prepositions or lexicon.titles.fullmatch(w)
                for w in gap_words) or \
-        any(lexicon.titles.fullmatch(fold(w.strip(",;:"))) for w in before)
+        any(lexicon.titles.fullmatch(fold(w.strip(",;:«»“”\""))) for w in before)
 
 
 def _joined(previous: Speaker, candidate: Speaker, gap: str, sentence: Sentence,
@@ -590,14 +598,21 @@ def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
 
 
 def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) -> bool:
-    """"Pashinyan's spokeswoman said": the one who spoke is the spokeswoman, not Pashinyan."""
+    """"Pashinyan's spokeswoman said", "Haftar's forces said": the one who spoke is the
+    spokeswoman or the forces, not Pashinyan or Haftar."""
     if not candidate.surface.endswith(("'s", "’s", "'", "’")) or lexicon.titles is None:
         return False
     rel = candidate.end - sentence.start
     following = sentence.text[rel : rel + 40].split()[:3]
     # A capitalised title word is part of an institution's name ("Ukraine's General Staff").
-    return any(word[:1].islower() and lexicon.titles.fullmatch(fold(word.strip(",")))
-               for word in following)
+    if any(word[:1].islower() and lexicon.titles.fullmatch(fold(word.strip(",")))
+           for word in following):
+        return True
+    # "Haftar's forces said", "Ankara's cooperation was": the owner of what is named next.
+    # ("Russia's said" is "Russia has said": a speech verb right after is the owner's own.)
+    first = following[0] if following else ""
+    return first[:1].islower() and (lexicon.speech_verbs is None or
+                                    lexicon.speech_verbs.fullmatch(fold(first)) is None)
 
 
 def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int,

@@ -157,3 +157,24 @@ def test_a_lede_summing_up_a_member_s_statement_is_not_the_institution_s_own():
     assert speakers(detector, text) == [("badalyan", "Ani Badalyan")]
     # Without a member of the institution speaking in the body, the lede's statement stays.
     assert set(speakers(detector, text.rsplit("\n", 1)[0])) == {("armenia", "Armenia")}
+
+
+def test_the_owner_of_the_subject_is_not_the_speaker(detector):
+    text = "Russia's forces said Armenia had fired Iskander missiles."
+    assert speakers(detector, text) == []
+
+
+def test_a_source_phrase_names_the_head_of_its_noun_phrase():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="storm", kind="actor", name="Operation Storm", aliases=["Буря"],
+                  member_of="armenia"),
+        WatchItem(id="gevorgyan", kind="actor", name="Aram Gevorgyan",
+                  aliases=["Арам Геворгян", "Арама Геворгяна"], member_of="storm")])
+    text = "По данным представителя операции «Буря» Арама Геворгяна, Армения не получала «Искандеры»."
+    assert speakers(detector, text) == [("gevorgyan", "Aram Gevorgyan")]
+
+
+def test_a_name_does_not_run_across_a_line_break(detector):
+    text = ("Russia fired Iskanders near Gyumri\n"
+            "GYUMRI, May 3 - Diplomats say Russia had fired Iskander missiles.")
+    assert speakers(detector, text) == []
