@@ -237,6 +237,10 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
 
     phrase, postposition = _first_sources(lexicon, folded, outside)
     verb = _first_verb(lexicon, folded, outside, sentence.text)
+    by_pronoun = _pronoun_source(sentence, folded, lexicon, outside, spoken or {})
+    if by_pronoun is not None and (verb is None or by_pronoun[1] < verb.start()):
+        return _by_pronoun_source(sentence, text, by_pronoun, local, entities, lexicon,
+                                  antecedents, published_on, places, mentions)
     if phrase is None and verb is None and postposition is None:
         return None
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
@@ -309,6 +313,50 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         start=content_start, end=content_end, sentence=sentence.text, said_on=None,
         claims=claims,
     )
+
+
+def _pronoun_source(sentence: Sentence, folded: str, lexicon: Lexicon, outside,
+                    spoken: dict[int, Speaker]) -> tuple[Speaker, int, int] | None:
+    """(the last speaker, start, end of the phrase) for "По его словам, ..."."""
+    if lexicon.pronoun_sources is None or not spoken:
+        return None
+    speaker = spoken.get(sentence.paragraph) or spoken.get(sentence.paragraph - 1)
+    if speaker is None:
+        return None
+    for match in lexicon.pronoun_sources.finditer(folded):
+        if outside(match.start()):
+            return speaker, match.start(), match.end()
+    return None
+
+
+def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int, int],
+                       local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                       antecedents: Antecedents | None, published_on: date | None,
+                       places: ArticlePlaces | None, mentions: MentionIndex
+                       ) -> StatementFound | None:
+    """The statement of "По его словам, CONTENT." or "CONTENT, according to him."""
+    speaker, start, end = found
+    if start <= 2:
+        comma = sentence.text.find(",", end)
+        content_start = sentence.start + (comma + 1 if comma >= 0 else end)
+        content_end = sentence.end
+    else:
+        content_start, content_end = sentence.start, sentence.start + start
+    content = text[content_start:content_end]
+    stripped = content.strip(_TRIM)
+    if not stripped:
+        return None
+    content_start += content.find(stripped)
+    hedged = lexicon.hedges is not None and lexicon.hedges.search(fold(sentence.text)) is not None
+    context = Context(entities=entities, speaker_id=speaker.id, denial_verb=False,
+                      preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
+                      hedged=hedged, antecedents=antecedents,
+                      paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
+                      published_on=published_on, article_places=places)
+    claims = extract_claims(stripped, content_start, local, lexicon, context)
+    return StatementFound(speaker=speaker, role=None, text=stripped, start=content_start,
+                          end=content_start + len(stripped), sentence=sentence.text,
+                          said_on=None, claims=claims)
 
 
 def _first_verb(lexicon: Lexicon, folded: str, outside,
@@ -455,6 +503,12 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
     # "..., сообщил Хикмет Гаджиев." / "..., said the ministry's spokesman Ivanov."
     if after is not None and lead_in.endswith((",", "—", "–", "-")):
         return after
+    # "Об этом заявил генерал Игорь Конашенков": with free word order the subject may follow
+    # the verb when nobody precedes it. English puts a name after "said" only as what was said
+    # ("the spokeswoman said Armenian forces fired").
+    if after is not None and not before and not verb.group(0).isascii() and \
+            _subject_gap(sentence.text[verb.end() : after.start - sentence.start], lexicon):
+        return after
     if before:
         return _subject_of(before, sentence)
     # A name after the verb with no comma or quote before it is what was said about, not who
@@ -569,6 +623,14 @@ def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bo
     while titles_allowed and words and is_title(words[-1], lexicon):
         words.pop()
     return bool(words) and words[-1].endswith(",")
+
+
+def _subject_gap(gap: str, lexicon: Lexicon) -> bool:
+    """Whether the words between a verb and a name after it make the name its subject:
+    nothing, or a title ("заявил официальный представитель"), not an object ("отверг
+    выводы организации")."""
+    words = gap.split()
+    return not words or any(is_title(w.strip(_TRIM), lexicon) for w in words)
 
 
 def _bare_title(words: list[str], lexicon: Lexicon) -> bool:

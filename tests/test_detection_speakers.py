@@ -178,3 +178,18 @@ def test_a_name_does_not_run_across_a_line_break(detector):
     text = ("Russia fired Iskanders near Gyumri\n"
             "GYUMRI, May 3 - Diplomats say Russia had fired Iskander missiles.")
     assert speakers(detector, text) == []
+
+
+def test_a_russian_speaker_may_follow_the_verb_when_nobody_precedes_it(detector):
+    text = ("Армения не получала «Искандеры». Об этом во вторник заявил официальный "
+            "представитель генерал Мовсес Акопян.")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")]
+    # In English a name right after "said" is what was said about.
+    assert speakers(detector, "The spokeswoman said Armenia had fired Iskanders.") == []
+
+
+def test_a_parenthetical_source_and_a_pronoun_source_name_the_speaker(detector):
+    text = ("Мовсес Акопян заявил, что Армения не получала «Искандеры».\n"
+            "По его словам, Россия поставила их Ирану. На складах, как уточнил Акопян, ракет "
+            "нет.")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")] * 3
