@@ -520,7 +520,7 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
 # Nogovitsyn of the General Staff"): a few words, no punctuation.
 # A closing quote may end a name in quotes ("«Вулкан гнева» Мохаммеда Гнуну").
 _PHRASE_GAP = re.compile(r"^[»”]?[^,;:.!?\"«»“”()—–]{0,40}$")
-_MAX_PHRASE_GAP_WORDS = 4
+_MAX_PHRASE_GAP_WORDS = 5
 
 
 def _phrase_heads(candidates: list[Speaker], sentence: Sentence,

@@ -193,3 +193,14 @@ def test_a_parenthetical_source_and_a_pronoun_source_name_the_speaker(detector):
             "По его словам, Россия поставила их Ирану. На складах, как уточнил Акопян, ракет "
             "нет.")
     assert speakers(detector, text) == [(None, "Мовсес Акопян")] * 3
+
+
+def test_a_report_s_author_concludes_and_an_imperfective_reports():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="panel", kind="actor", name="Arms Panel", aliases=["Arms Panel",
+                  "группа по вооружениям"])])
+    text = "A report by the Arms Panel concluded that Russia had sent Iskander systems to Iran."
+    assert speakers(detector, text) == [("panel", "Arms Panel")]
+    text = ("Ранее группа по вооружениям в своем закрытом докладе Совету Европы сообщала, что "
+            "Россия поставляла «Искандеры» Ирану.")
+    assert speakers(detector, text) == [("panel", "Arms Panel")]
