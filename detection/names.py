@@ -15,11 +15,11 @@ from detection.lexicon import Lexicon
 from detection.text import fold
 
 _CAPITAL = "A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ"
-# Two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков") on one line (a
+# Two to five capitalised words ("Karen Vardanyan", "Игорь Конашенков") on one line (a
 # headline's last word and a dateline are no name); the word-start check stands after the
 # first capital, so the regex engine skips straight to capitals.
 FULL_NAME = re.compile(
-    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+[^\S\n]+(?:[{_CAPITAL}][\w'’-]+[^\S\n]+){{0,2}}"
+    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+[^\S\n]+(?:[{_CAPITAL}][\w'’-]+[^\S\n]+){{0,3}}"
     rf"[{_CAPITAL}][\w'’-]+")
 _WORD = re.compile(rf"[{_CAPITAL}](?<!\w.)[\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
@@ -65,6 +65,12 @@ class WrittenNames:
                 words, titled = words[1:], True
             else:
                 break
+        # "Foreign Minister Sergei Lavrov", "Defence Ministry spokesman Igor Ivanov": the name
+        # starts after the last title that a full name follows ("General Staff" is no name).
+        last_title = max((i for i, w in enumerate(words[:-2]) if is_title(w, self.lexicon)),
+                         default=None)
+        if last_title is not None:
+            words, titled = words[last_title + 1 :], True
         # A dateline ("ABU DHABI, Jan 12 -") or an acronym is written in capitals; a name is not.
         if not words or all(w.isupper() for w in words):
             return None

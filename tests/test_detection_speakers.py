@@ -204,3 +204,10 @@ def test_a_report_s_author_concludes_and_an_imperfective_reports():
     text = ("Ранее группа по вооружениям в своем закрытом докладе Совету Европы сообщала, что "
             "Россия поставляла «Искандеры» Ирану.")
     assert speakers(detector, text) == [("panel", "Arms Panel")]
+
+
+def test_a_name_starts_after_the_last_title_before_it(detector):
+    text = "Armenian Foreign Minister Movses Hakobyan said Iran had no Iskander systems."
+    assert speakers(detector, text) == [(None, "Movses Hakobyan")]
+    text = "Navy Captain Aram Petrosyan said Iran had no Iskander systems."
+    assert speakers(detector, text) == [(None, "Aram Petrosyan")]
