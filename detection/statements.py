@@ -125,7 +125,27 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         last_speaker[sentence.paragraph] = (found or second).speaker
         remembered.discard(sentence.paragraph)
     lede_end = sentences[min(len(sentences), _LEDE_SENTENCES) - 1].end if sentences else 0
+    _resolve_surnames(statements, mentions, entities)
     return _without_lede_summaries(statements, lede_end, entities)
+
+
+def _resolve_surnames(statements: list[StatementFound], mentions: list[Mention],
+                      entities: dict[str, Entity]) -> None:
+    """"Captain Jeff Davis" on the watchlist, then "Davis said": the lone surname is the
+    actor the article named in full, not a person off the watchlist."""
+    by_surname: dict[str, str] = {}
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.kind == "actor" and len(words) >= 2 and words[-1][:1].isupper():
+            by_surname.setdefault(fold(words[-1]), mention.entity)
+    for statement in statements:
+        speaker = statement.speaker
+        if speaker.id is not None or not by_surname:
+            continue
+        entity = by_surname.get(fold(speaker.name.split()[-1]))
+        if entity is not None:
+            statement.speaker = Speaker(entity, entities[entity].name, speaker.surface,
+                                        speaker.start, speaker.end)
 
 
 # The headline and the first sentence: where an article sums up what its body attributes.

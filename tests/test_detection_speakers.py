@@ -211,3 +211,12 @@ def test_a_name_starts_after_the_last_title_before_it(detector):
     assert speakers(detector, text) == [(None, "Movses Hakobyan")]
     text = "Navy Captain Aram Petrosyan said Iran had no Iskander systems."
     assert speakers(detector, text) == [(None, "Aram Petrosyan")]
+
+
+def test_a_lone_surname_of_a_watchlist_actor_is_that_actor():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="petrosyan", kind="actor", name="Aram Petrosyan",
+                  aliases=["Captain Aram Petrosyan", "Aram Petrosyan"], member_of="armenia")])
+    text = ("Captain Aram Petrosyan spoke on Monday.\n"
+            "Mr Petrosyan said Iran had no Iskander systems.")
+    assert speakers(detector, text) == [("petrosyan", "Aram Petrosyan")]
