@@ -221,6 +221,8 @@ class Lexicon:
     relative_pronouns: re.Pattern[str] | None = None
     # "по его словам", "according to him": the source is whoever spoke last.
     pronoun_sources: re.Pattern[str] | None = None
+    # "the Indian navy said": an institution off the watchlist, named by a common noun.
+    institution_nouns: re.Pattern[str] | None = None
 
 
 _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "hedges",
@@ -228,7 +230,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "denial_phrases", "sidebar_markers", "former_markers", "time_phrases",
               "range_words", "exclusive_words", "exclusive_tails", "place_prepositions",
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
-              "relative_pronouns", "pronoun_sources")
+              "relative_pronouns", "pronoun_sources", "institution_nouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")

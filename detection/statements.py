@@ -533,7 +533,31 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
         return _subject_of(before, sentence)
     # A name after the verb with no comma or quote before it is what was said about, not who
     # said it ("the spokeswoman said Armenian forces fired").
-    return None
+    return _described_institution(sentence, verb, lexicon)
+
+
+_DETERMINERS_ONLY = {"the", "a", "an", "its", "their", "his", "her"}
+
+
+def _described_institution(sentence: Sentence, verb: re.Match[str],
+                           lexicon: Lexicon) -> Speaker | None:
+    """The words as written for an institution off the watchlist that opens the clause of
+    the verb ("..., the Indian navy said"); "officials said" names nobody."""
+    if lexicon.institution_nouns is None:
+        return None
+    lead_in = sentence.text[: verb.start()].rstrip()
+    clause_at = max(lead_in.rfind(c) for c in ",;:—–\"”»") + 1
+    words = lead_in[clause_at:].split()
+    if not 2 <= len(words) <= 4 or not lexicon.institution_nouns.fullmatch(fold(words[-1])):
+        return None
+    # "Russia's military said": an institution of a name already weighed, and not found a
+    # speaker; "the army" alone describes nobody in particular.
+    if any(w.endswith(("'s", "’s", "'", "’")) for w in words) or \
+            fold(words[0]) in _DETERMINERS_ONLY and len(words) == 2:
+        return None
+    at = lead_in.index(words[0], clause_at)
+    written = lead_in[at:]
+    return Speaker(None, written, written, sentence.start + at, sentence.start + len(lead_in))
 
 
 # Between two names of one noun phrase ("President of Ukraine Viktor Yushchenko", "Anatoly

@@ -220,3 +220,11 @@ def test_a_lone_surname_of_a_watchlist_actor_is_that_actor():
     text = ("Captain Aram Petrosyan spoke on Monday.\n"
             "Mr Petrosyan said Iran had no Iskander systems.")
     assert speakers(detector, text) == [("petrosyan", "Aram Petrosyan")]
+
+
+def test_an_institution_off_the_watchlist_speaks_as_written(detector):
+    text = "Two Iskander missiles hit the port, the Freedonian navy said."
+    assert speakers(detector, text) == [(None, "the Freedonian navy")]
+    # Unnamed people, and an institution of a name already weighed, are nobody's.
+    assert speakers(detector, "Two Iskander missiles hit the port, officials said.") == []
+    assert speakers(detector, "Russia's military said Iskanders hit the port.") == []
