@@ -11,7 +11,7 @@ from detection.claims import ClaimFrame, Context, denies_what_follows, extract_c
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
-from detection.names import WrittenNames, is_title
+from detection.names import NOT_NAMES, WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
@@ -517,6 +517,9 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
             and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon,
                                   titles_allowed=before[-1].id is None):
         return before[-1]
+    opening = _opening_apposition(sentence, verb, before)
+    if opening is not None:
+        return opening
     subject = _adjacent_subject(before, sentence, verb_at, lexicon)
     if subject is not None:
         return subject
@@ -736,6 +739,28 @@ def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int,
         if _APPOSITION.match(gap(candidate)) and not _adverbial(gap(candidate), lexicon):
             return candidate
     return None
+
+
+# "Ambrey, a British maritime security firm, said": a capitalised name opening the sentence,
+# then an apposition with an article, then the verb.
+_OPENING_APPOSITION = re.compile(
+    r"^((?:[A-ZА-ЯЁ][\w'’&.-]*)(?:\s+[A-ZА-ЯЁ][\w'’&.-]*){0,3}),\s+(?:a|an|the)\s+[^,]{2,120},"
+    r"[^,;:.!?\"«»“”]{0,30}$")
+
+
+def _opening_apposition(sentence: Sentence, verb: re.Match[str],
+                        before: list[Speaker]) -> Speaker | None:
+    """The name opening the sentence, described by an apposition right before the verb; a
+    name inside the apposition ("British") only describes it."""
+    match = _OPENING_APPOSITION.match(sentence.text[: verb.start()])
+    if match is None or fold(match.group(1).split()[0]) in NOT_NAMES:
+        return None
+    end = sentence.start + match.end(1)
+    opening = [c for c in before if c.start < end]
+    if opening:  # a candidate there is read by the rules for names
+        return None
+    name = match.group(1)
+    return Speaker(None, name, name, sentence.start, end)
 
 
 def _adverbial(gap: str, lexicon: Lexicon) -> bool:

@@ -228,3 +228,8 @@ def test_an_institution_off_the_watchlist_speaks_as_written(detector):
     # Unnamed people, and an institution of a name already weighed, are nobody's.
     assert speakers(detector, "Two Iskander missiles hit the port, officials said.") == []
     assert speakers(detector, "Russia's military said Iskanders hit the port.") == []
+
+
+def test_a_name_opening_the_sentence_before_an_apposition_is_the_speaker(detector):
+    text = "Korvex, an Iranian shipping insurer, said Russia had sent Iskander systems."
+    assert speakers(detector, text) == [(None, "Korvex")]
