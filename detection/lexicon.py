@@ -262,6 +262,12 @@ class Lexicon:
     false_verdicts: re.Pattern[str] | None = None
     # The predicate classes some `owner_loses` names ("lose"): a loss, whoever caused it.
     loss_classes: frozenset[str] = frozenset()
+    # "X, which accused Y": a relative clause that gives X a statement of its own.
+    relative_pronouns: re.Pattern[str] | None = None
+    # "по его словам", "according to him": the source is whoever spoke last.
+    pronoun_sources: re.Pattern[str] | None = None
+    # "the Indian navy said": an institution off the watchlist, named by a common noun.
+    institution_nouns: re.Pattern[str] | None = None
 
 
 _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "hedges",
@@ -271,7 +277,8 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "place_nouns", "complementizers", "source_postpositions", "irrealis", "nobody",
               "own_possessives", "maker_marks", "relative_openers", "report_nouns",
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
-              "target_prepositions", "partitive")
+              "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
+              "institution_nouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")

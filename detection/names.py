@@ -15,10 +15,12 @@ from detection.lexicon import Lexicon
 from detection.text import fold
 
 _CAPITAL = "A-ZА-ЯЁԱ-ՖƏİÇŞÖÜĞ"
-# Two to four capitalised words ("Karen Vardanyan", "Игорь Конашенков"); the word-start check
-# stands after the first capital, so the regex engine skips straight to capitals.
+# Two to five capitalised words ("Karen Vardanyan", "Игорь Конашенков") on one line (a
+# headline's last word and a dateline are no name); the word-start check stands after the
+# first capital, so the regex engine skips straight to capitals.
 FULL_NAME = re.compile(
-    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+\s+(?:[{_CAPITAL}][\w'’-]+\s+){{0,2}}[{_CAPITAL}][\w'’-]+")
+    rf"[{_CAPITAL}](?<!\w.)[\w'’-]+[^\S\n]+(?:[{_CAPITAL}][\w'’-]+[^\S\n]+){{0,3}}"
+    rf"[{_CAPITAL}][\w'’-]+")
 _WORD = re.compile(rf"[{_CAPITAL}](?<!\w.)[\w'’-]+")
 # Capitalised words that start sentences or phrases and are not names.
 NOT_NAMES = {"the", "a", "an", "in", "on", "at", "but", "and", "this", "that", "it", "he",
@@ -59,10 +61,16 @@ class WrittenNames:
             folded = fold(words[0])
             if folded in NOT_NAMES:
                 words = words[1:]
-            elif self.lexicon.titles is not None and self.lexicon.titles.fullmatch(folded):
+            elif is_title(words[0], self.lexicon):
                 words, titled = words[1:], True
             else:
                 break
+        # "Foreign Minister Sergei Lavrov", "Defence Ministry spokesman Igor Ivanov": the name
+        # starts after the last title that a full name follows ("General Staff" is no name).
+        last_title = max((i for i, w in enumerate(words[:-2]) if is_title(w, self.lexicon)),
+                         default=None)
+        if last_title is not None:
+            words, titled = words[last_title + 1 :], True
         # A dateline ("ABU DHABI, Jan 12 -") or an acronym is written in capitals; a name is not.
         if not words or all(w.isupper() for w in words):
             return None
@@ -108,3 +116,12 @@ class WrittenNames:
                     if key in self.surnames:
                         return self.surnames[key]
         return None
+
+
+def is_title(word: str, lexicon: Lexicon) -> bool:
+    """A title word, hyphenated ones too ("Colonel-General", "генерал-полковник")."""
+    if lexicon.titles is None:
+        return False
+    folded = fold(word)
+    return lexicon.titles.fullmatch(folded) is not None or all(
+        lexicon.titles.fullmatch(part) for part in folded.split("-") if part)

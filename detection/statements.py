@@ -10,8 +10,8 @@ from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, calls_report_false, denies_what_follows, extract_claims
 from detection.dates import statement_date
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, Mention, MentionIndex, mentions_between
-from detection.names import WrittenNames
+from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
+from detection.names import NOT_NAMES, WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
 from detection.roles import resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
@@ -65,6 +65,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     `normalize(text)` when the caller has it already."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
+    # Paragraphs whose last speaker is only a sentence's subject, not someone who spoke.
+    remembered: set[int] = set()
     folded_text = fold_aligned(text, norm)
     sidebar_paragraphs = _sidebar_paragraphs(folded_text, lexicon)
     holders = holders if holders is not None else title_holders(entities, lexicon)
@@ -78,7 +80,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     by_start = sorted(mentions, key=lambda m: m.start)
     mentioned: set[str] = set()
     counted = 0
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for sentence in sentences:
         while counted < len(by_start) and by_start[counted].start < sentence.end:
             mentioned.add(by_start[counted].entity)
             counted += 1
@@ -100,14 +103,83 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         local_roles = _local(role_mentions, sentence)
         found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
                               last_speaker, local_roles, by_title, antecedents,
-                              published_on=published_on, places=places, names=names)
-        if found is None:
-            _remember_subject(sentence, local, entities, local_roles, last_speaker, text, names)
+                              published_on=published_on, places=places, names=names,
+                              spoken={p: s for p, s in last_speaker.items()
+                                      if p not in remembered})
+        clause = _relative_clause(sentence, folded, lexicon)
+        second = None if clause is None else _statement_in(
+            clause, folded_text[clause.start : clause.end], text, index,
+            _local(local, clause), entities, lexicon, {}, _local(local_roles, clause),
+            antecedents=antecedents, published_on=published_on, places=places, names=names)
+        if found is None and second is None:
+            if _remember_subject(sentence, local, entities, local_roles, last_speaker, text,
+                                 names, lexicon):
+                remembered.add(sentence.paragraph)
             continue
-        found.said_on = statement_date(folded, published_on, lexicon)
-        statements.append(found)
-        last_speaker[sentence.paragraph] = found.speaker
-    return statements
+        for statement in (found, second):
+            if statement is None or (statement is second and found is not None
+                                     and found.speaker.name == second.speaker.name):
+                continue
+            statement.said_on = statement_date(folded, published_on, lexicon)
+            statements.append(statement)
+        last_speaker[sentence.paragraph] = (found or second).speaker
+        remembered.discard(sentence.paragraph)
+    lede_end = sentences[min(len(sentences), _LEDE_SENTENCES) - 1].end if sentences else 0
+    _resolve_surnames(statements, mentions, entities)
+    return _without_lede_summaries(statements, lede_end, entities)
+
+
+def _resolve_surnames(statements: list[StatementFound], mentions: list[Mention],
+                      entities: dict[str, Entity]) -> None:
+    """"Captain Jeff Davis" on the watchlist, then "Davis said": the lone surname is the
+    actor the article named in full, not a person off the watchlist."""
+    by_surname: dict[str, str] = {}
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.kind == "actor" and len(words) >= 2 and words[-1][:1].isupper():
+            by_surname.setdefault(fold(words[-1]), mention.entity)
+    for statement in statements:
+        speaker = statement.speaker
+        if speaker.id is not None or not by_surname:
+            continue
+        entity = by_surname.get(fold(speaker.name.split()[-1]))
+        if entity is not None:
+            statement.speaker = Speaker(entity, entities[entity].name, speaker.surface,
+                                        speaker.start, speaker.end)
+
+
+# The headline and the first sentence: where an article sums up what its body attributes.
+_LEDE_SENTENCES = 2
+
+
+def _without_lede_summaries(statements: list[StatementFound], lede_end: int,
+                            entities: dict[str, Entity]) -> list[StatementFound]:
+    """"Ukraine rejected Russian accusations" in the lede, then the foreign ministry's
+    spokesman quoted in the body: the lede sums up the body's statement under the name of the
+    institution the speaker belongs to, and is not a statement of its own."""
+    later = {s.speaker.id for s in statements if s.start >= lede_end and s.speaker.id}
+    institutions = {a for speaker in later for a in ancestors(speaker, entities)[1:]}
+    return [s for s in statements
+            if not (s.start < lede_end and s.speaker.id in institutions)]
+
+
+def _relative_clause(sentence: Sentence, folded: str, lexicon: Lexicon) -> Sentence | None:
+    """"The general rejected the findings of Rights Watch, which accused Russia of ...": the
+    clause after the sentence's first speech verb, when a relative pronoun right after a
+    comma opens a speech verb of its own; the name before the pronoun said it."""
+    if lexicon.relative_pronouns is None or lexicon.speech_verbs is None:
+        return None
+    first = lexicon.speech_verbs.search(folded)
+    if first is None:
+        return None
+    for pronoun in lexicon.relative_pronouns.finditer(folded, first.end()):
+        if not folded[: pronoun.start()].rstrip().endswith(","):
+            continue
+        verb = lexicon.speech_verbs.search(folded, pronoun.end())
+        if verb is not None and len(folded[pronoun.end() : verb.start()].split()) <= 2:
+            return Sentence(sentence.start + first.end(), sentence.end,
+                            sentence.text[first.end() :], sentence.paragraph)
+    return None
 
 
 def _sidebar_paragraphs(folded_text: str, lexicon: Lexicon) -> set[int]:
@@ -129,16 +201,38 @@ def _is_former(text: str, role: Mention, lexicon: Lexicon) -> bool:
 
 def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[str, Entity],
                       local_roles: list[Mention], last_speaker: dict[int, Speaker],
-                      text: str, names: WrittenNames) -> None:
+                      text: str, names: WrittenNames, lexicon: Lexicon) -> bool:
     """A person who opens a sentence without speaking ("Zelensky met reporters.") is whom a
     following "he said" refers to, when nobody has spoken yet in the paragraph; `local` and
     `local_roles` are the sentence's mentions."""
     if sentence.paragraph in last_speaker:
-        return
+        return False
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
     # Only the sentence's opening words are its subject; a name further on may be an object.
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
+        return True
+    # "At his briefing in Moscow, General Ivanov, deputy chief of staff, was asked ...": the
+    # name opening the main clause after an introductory phrase is its subject.
+    for candidate in candidates:
+        before = sentence.text[: candidate.start - sentence.start]
+        if _opens_clause_after_introduction(before, lexicon):
+            last_speaker[sentence.paragraph] = candidate
+            return True
+        if before.rstrip().endswith(","):
+            break
+    return False
+
+
+def _opens_clause_after_introduction(before: str, lexicon: Lexicon) -> bool:
+    """Whether the words before a name are one introductory phrase and its comma ("At his
+    briefing in Moscow, [Colonel]"), so that the name starts the main clause."""
+    words = before.split()
+    while words and is_title(words[-1], lexicon):
+        words.pop()
+    return bool(words) and words[-1].endswith(",") and " ".join(words).count(",") == 1
+
+
 
 
 def _local(mentions: list[Mention], sentence: Sentence) -> list[Mention]:
@@ -152,7 +246,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                   antecedents: Antecedents | None = None,
                   published_on: date | None = None,
                   places: ArticlePlaces | None = None,
-                  names: WrittenNames | None = None) -> StatementFound | None:
+                  names: WrittenNames | None = None,
+                  spoken: dict[int, Speaker] | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -161,7 +256,11 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         return not any(s <= pos < e for s, e in quotes)
 
     phrase, postposition = _first_sources(lexicon, folded, outside)
-    verb = _first_verb(lexicon, folded, outside)
+    verb = _first_verb(lexicon, folded, outside, sentence.text)
+    by_pronoun = _pronoun_source(sentence, folded, lexicon, outside, spoken or {})
+    if by_pronoun is not None and (verb is None or by_pronoun[1] < verb.start()):
+        return _by_pronoun_source(sentence, text, by_pronoun, local, entities, lexicon,
+                                  antecedents, published_on, places, mentions)
     if phrase is None and verb is None and postposition is None:
         return None
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
@@ -181,7 +280,11 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         # The source is named between the phrase and the next comma: "According to ANAMA, ...".
         comma = sentence.text.find(",", phrase.end())
         reach = (comma if comma >= 0 else len(sentence.text)) - phrase.end()
-        speaker = _first_after(candidates, sentence.start + phrase.end(), limit=min(reach, 60))
+        # "По данным представителя операции «Вулкан гнева» Мохаммеда Гнуну": a phrase's head.
+        heads = _phrase_heads([c for c in candidates if c.start >= sentence.start + phrase.end()],
+                              sentence, lexicon)
+        speaker = _own_name(_first_after(heads, sentence.start + phrase.end(),
+                                         limit=min(reach, 60)), candidates)
         if speaker is None:
             return None
         content_start, content_end = _content_for_source_phrase(sentence, phrase, speaker)
@@ -191,7 +294,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
         assert verb is not None
         verb_at = sentence.start + verb.start()
         speaker = _speaker_for_verb(sentence, verb, candidates, quotes, folded, lexicon,
-                                    last_speaker, by_title)
+                                    last_speaker, by_title, spoken)
         if speaker is None:
             return None
         content_start, content_end = _content_for_verb(sentence, verb, speaker, quotes, verb_at,
@@ -235,12 +338,61 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
     )
 
 
-def _first_verb(lexicon: Lexicon, folded: str, outside) -> re.Match[str] | None:
+def _pronoun_source(sentence: Sentence, folded: str, lexicon: Lexicon, outside,
+                    spoken: dict[int, Speaker]) -> tuple[Speaker, int, int] | None:
+    """(the last speaker, start, end of the phrase) for "По его словам, ..."."""
+    if lexicon.pronoun_sources is None or not spoken:
+        return None
+    speaker = spoken.get(sentence.paragraph) or spoken.get(sentence.paragraph - 1)
+    if speaker is None:
+        return None
+    for match in lexicon.pronoun_sources.finditer(folded):
+        if outside(match.start()):
+            return speaker, match.start(), match.end()
+    return None
+
+
+def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int, int],
+                       local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                       antecedents: Antecedents | None, published_on: date | None,
+                       places: ArticlePlaces | None, mentions: MentionIndex
+                       ) -> StatementFound | None:
+    """The statement of "По его словам, CONTENT." or "CONTENT, according to him."""
+    speaker, start, end = found
+    if start <= 2:
+        comma = sentence.text.find(",", end)
+        content_start = sentence.start + (comma + 1 if comma >= 0 else end)
+        content_end = sentence.end
+    else:
+        content_start, content_end = sentence.start, sentence.start + start
+    content = text[content_start:content_end]
+    stripped = content.strip(_TRIM)
+    if not stripped:
+        return None
+    content_start += content.find(stripped)
+    hedged = lexicon.hedges is not None and lexicon.hedges.search(fold(sentence.text)) is not None
+    context = Context(entities=entities, speaker_id=speaker.id, denial_verb=False,
+                      preceding_actors=_preceding_actors(text, mentions, sentence, speaker),
+                      hedged=hedged, antecedents=antecedents,
+                      paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
+                      published_on=published_on, article_places=places)
+    claims = extract_claims(stripped, content_start, local, lexicon, context)
+    return StatementFound(speaker=speaker, role=None, text=stripped, start=content_start,
+                          end=content_start + len(stripped), sentence=sentence.text,
+                          said_on=None, claims=claims)
+
+
+def _first_verb(lexicon: Lexicon, folded: str, outside,
+                original: str | None = None) -> re.Match[str] | None:
     """The first speech verb outside quotes that is a verb ("the claims that" is a noun)."""
     if lexicon.speech_verbs is None:
         return None
     for match in lexicon.speech_verbs.finditer(folded):
         if not outside(match.start()):
+            continue
+        # "the United States", "Reports Without Borders": a capitalised word inside the
+        # sentence is part of a name.
+        if match.start() > 0 and original is not None and original[match.start()].isupper():
             continue
         previous = folded[: match.start()].rsplit(None, 1)[-1:]
         if previous and previous[0].strip("\"'«„(") in lexicon.noun_markers:
@@ -299,14 +451,32 @@ def _first_after(candidates: list[Speaker], position: int, limit: int) -> Speake
 
 
 # ", the former head of the service, " between a name and its verb: an apposition.
-_APPOSITION = re.compile(r"^\s*,[^,]{2,150},\s*$")
+_APPOSITION = re.compile(r"^\s*,[^,]{2,150},[^,;:.!?\"«»“”]{0,30}$")
 # What may stand between a subject and its verb: a date or adverb, but no clause.
 _SHORT_GAP = re.compile(r"^[^,;:.!?\"«»“”]{0,30}$")
 
 
 def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
                       quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
-                      last_speaker: dict[int, Speaker], by_title=None) -> Speaker | None:
+                      last_speaker: dict[int, Speaker], by_title=None,
+                      spoken: dict[int, Speaker] | None = None) -> Speaker | None:
+    return _own_name(_speaker_in_phrases(sentence, verb, candidates, quotes, folded, lexicon,
+                                         last_speaker, by_title, spoken or {}), candidates)
+
+
+def _own_name(found: Speaker | None, candidates: list[Speaker]) -> Speaker | None:
+    """A phrase's head, spoken for by its own name: the rest of the phrase is its role."""
+    if found is None or found in candidates:
+        return found
+    return next((c for c in candidates if (c.id, c.name, c.surface) ==
+                 (found.id, found.name, found.surface)
+                 and found.start <= c.start and c.end <= found.end), found)
+
+
+def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: list[Speaker],
+                        quotes: list[tuple[int, int]], folded: str, lexicon: Lexicon,
+                        last_speaker: dict[int, Speaker], by_title=None,
+                        spoken: dict[int, Speaker] | None = None) -> Speaker | None:
     verb_at = sentence.start + verb.start()
     verb_end = sentence.start + verb.end()
 
@@ -315,6 +485,9 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
         return not any(qs <= rel < qe for qs, qe in quotes)
 
     usable = [c for c in candidates if outside(c) and not _owns_the_speaker(c, sentence, lexicon)]
+    usable = _phrase_heads([c for c in usable if c.end <= verb_at], sentence, lexicon) + \
+        _phrase_heads([c for c in usable if c.start >= verb_end], sentence, lexicon)
+    usable = [c for c in usable if not _governed_by_preposition(c, sentence, verb_at, lexicon)]
     after = _first_after(usable, verb_end, limit=40)
     # "said that Armenia fired": a name after "that" is what was said, never who said it.
     if after is not None and not _names_the_speaker(
@@ -334,29 +507,161 @@ def _speaker_for_verb(sentence: Sentence, verb: re.Match[str], candidates: list[
     titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
     if titled is not None and (not before or titled.start >= before[-1].end):
         return titled
+    # "The general added", "— сказал генерал": a bare title refers back to whoever spoke last;
+    # a name merely mentioned before is no antecedent ("Russia and Ukraine traded accusations.
+    # The spokesman said").
+    if not before and after is None and spoken and (
+            _bare_title(lead_in.split()[-3:], lexicon) or
+            (quote_before_verb and _bare_title(sentence.text[verb.end():].split()[:2], lexicon))):
+        return spoken.get(sentence.paragraph) or spoken.get(sentence.paragraph - 1)
     # "A former official, Movses Hakobyan, said": the name closing an apposition spoke.
     if before and _COMMA_ONLY.match(sentence.text[before[-1].end - sentence.start :
                                                   verb_at - sentence.start]) \
             and _opens_apposition(sentence.text[: before[-1].start - sentence.start], lexicon,
                                   titles_allowed=before[-1].id is None):
         return before[-1]
-    subject = _adjacent_subject(before, sentence, verb_at)
+    opening = _opening_apposition(sentence, verb, before)
+    if opening is not None:
+        return opening
+    subject = _adjacent_subject(before, sentence, verb_at, lexicon)
     if subject is not None:
         return subject
     # "..., сообщил Хикмет Гаджиев." / "..., said the ministry's spokesman Ivanov."
     if after is not None and lead_in.endswith((",", "—", "–", "-")):
         return after
+    # "Об этом заявил генерал Игорь Конашенков": with free word order the subject may follow
+    # the verb when nobody precedes it. English puts a name after "said" only as what was said
+    # ("the spokeswoman said Armenian forces fired").
+    if after is not None and not before and not verb.group(0).isascii() and \
+            _subject_gap(sentence.text[verb.end() : after.start - sentence.start], lexicon):
+        return after
     if before:
         return _subject_of(before, sentence)
     # A name after the verb with no comma or quote before it is what was said about, not who
     # said it ("the spokeswoman said Armenian forces fired").
-    return None
+    return _described_institution(sentence, verb, lexicon)
+
+
+_DETERMINERS_ONLY = {"the", "a", "an", "its", "their", "his", "her"}
+
+
+def _described_institution(sentence: Sentence, verb: re.Match[str],
+                           lexicon: Lexicon) -> Speaker | None:
+    """The words as written for an institution off the watchlist that opens the clause of
+    the verb ("..., the Indian navy said"); "officials said" names nobody."""
+    if lexicon.institution_nouns is None:
+        return None
+    lead_in = sentence.text[: verb.start()].rstrip()
+    clause_at = max(lead_in.rfind(c) for c in ",;:—–\"”»") + 1
+    words = lead_in[clause_at:].split()
+    if not 2 <= len(words) <= 4 or not lexicon.institution_nouns.fullmatch(fold(words[-1])):
+        return None
+    # "Russia's military said": an institution of a name already weighed, and not found a
+    # speaker; "the army" alone describes nobody in particular.
+    if any(w.endswith(("'s", "’s", "'", "’")) for w in words) or \
+            fold(words[0]) in _DETERMINERS_ONLY and len(words) == 2:
+        return None
+    at = lead_in.index(words[0], clause_at)
+    written = lead_in[at:]
+    return Speaker(None, written, written, sentence.start + at, sentence.start + len(lead_in))
+
+
+# Between two names of one noun phrase ("President of Ukraine Viktor Yushchenko", "Anatoly
+# Nogovitsyn of the General Staff"): a few words, no punctuation.
+# A closing quote may end a name in quotes ("«Вулкан гнева» Мохаммеда Гнуну").
+_PHRASE_GAP = re.compile(r"^[»”]?[^,;:.!?\"«»“”()—–]{0,40}$")
+_MAX_PHRASE_GAP_WORDS = 5
+
+
+def _phrase_heads(candidates: list[Speaker], sentence: Sentence,
+                  lexicon: Lexicon) -> list[Speaker]:
+    """Names that make up one noun phrase count as its head, spanning the whole phrase: the
+    last name ("Russian defence ministry spokesman Igor Konashenkov"), unless a preposition
+    makes the later one a modifier ("Nogovitsyn of the Russian General Staff"). A title ties
+    the names into one phrase; without one, two names in a row are a subject and its object
+    ("Azərbaycan Müdafiə Nazirliyi Ermənistanın ... təkzib edib")."""
+    heads: list[Speaker] = []
+    for candidate in candidates:
+        if heads:
+            previous = heads[-1]
+            gap = sentence.text[previous.end - sentence.start : candidate.start - sentence.start]
+            words = [fold(w) for w in gap.split()]
+            if previous.end <= candidate.start and _PHRASE_GAP.match(gap) and \
+                    len(words) <= _MAX_PHRASE_GAP_WORDS and \
+                    not any(_is_clause_word(w, lexicon) for w in words) and \
+                    _titled_phrase(previous, words, sentence, lexicon):
+                heads[-1] = _joined(previous, candidate, gap, sentence, lexicon)
+                continue
+        heads.append(candidate)
+    return heads
+
+
+def _titled_phrase(previous: Speaker, gap_words: list[str], sentence: Sentence,
+                   lexicon: Lexicon) -> bool:
+    """Whether a title or a preposition ties a name to the one before it: a title in
+    between or right before the first ("Глава МИД России Сергей Лавров")."""
+    if lexicon.titles is None:
+        return False
+    before = sentence.text[: previous.start - sentence.start].split()[-3:]
+    return any(w in lexicon.non_subject_prepositions or lexicon.titles.fullmatch(w)
+               for w in gap_words) or \
+        any(lexicon.titles.fullmatch(fold(w.strip(",;:«»“”\""))) for w in before)
+
+
+def _joined(previous: Speaker, candidate: Speaker, gap: str, sentence: Sentence,
+            lexicon: Lexicon) -> Speaker:
+    """One speaker for two names of a noun phrase, spanning both."""
+    words = gap.split()
+    governed_at = max((i for i, w in enumerate(words)
+                       if fold(w) in lexicon.non_subject_prepositions), default=None)
+    # A preposition governs the next name only when no other capitalised word stands between
+    # ("постпред России при ООН Небензя": ООН is what "при" governs, Небензя is the head).
+    if governed_at is None or any(w[:1].isupper() for w in words[governed_at + 1 :]):
+        head = candidate
+    elif previous.id is None and candidate.id is None:
+        # "Syrian Observatory for Human Rights": one organisation's name, as written.
+        written = sentence.text[previous.start - sentence.start : candidate.end - sentence.start]
+        return Speaker(None, written, written, previous.start, candidate.end)
+    else:
+        head = previous
+    return Speaker(head.id, head.name, head.surface, previous.start, candidate.end)
+
+
+def _is_clause_word(word: str, lexicon: Lexicon) -> bool:
+    """A word that starts a clause or a new subject: "that", "что", "and"."""
+    if lexicon.complementizers is not None and lexicon.complementizers.fullmatch(word):
+        return True
+    return lexicon.clause_breaks is not None and \
+        lexicon.clause_breaks.fullmatch(f" {word} ") is not None
+
+
+def _governed_by_preposition(candidate: Speaker, sentence: Sentence, verb_at: int,
+                             lexicon: Lexicon) -> bool:
+    """"came from Ukraine, a fact X has acknowledged", "сказал на брифинге в Москве": a name
+    after a preposition is a place or an object, not who spoke; except right before the verb
+    ("officials in Kyiv said") or before a plural verb with no subject ("В Москве это, по
+    их словам, отрицают": Moscow is the speaker)."""
+    words = sentence.text[: candidate.start - sentence.start].split()
+    if not words or fold(words[-1]) not in lexicon.non_subject_prepositions:
+        return False
+    if candidate.end > verb_at:
+        return True
+    # "Officials in Kyiv said": right before the verb, the place stands for its officials.
+    if _SHORT_GAP.match(sentence.text[candidate.end - sentence.start : verb_at - sentence.start]):
+        return False
+    verb = sentence.text[verb_at - sentence.start :].split(None, 1)[0].strip(_TRIM)
+    return not fold(verb).endswith(_PLURAL_VERB_ENDINGS)
+
+
+# Russian verbs in the plural with no subject speak for a place ("в Москве утверждают").
+_PLURAL_VERB_ENDINGS = ("ют", "ят", "ут", "ат", "ли")
 
 
 # Between a speech verb and the speaker named after it: a title at most ("said the
 # ministry's spokesman Ivanov"), never a clause.
 _SPEAKER_AFTER_WORDS = 5
-_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+# ", has said", ", on Tuesday, said": a comma and a few words with no clause of their own.
+_COMMA_ONLY = re.compile(r"^\s*,[^,;:.!?\"«»“”]{0,30}$")
 
 
 def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bool:
@@ -365,10 +670,34 @@ def _opens_apposition(before: str, lexicon: Lexicon, titles_allowed: bool) -> bo
     title a watchlist actor is the speaker's institution ("Конашенков, официальный
     представитель Минобороны России, заявил"), not the speaker."""
     words = before.split()
-    while titles_allowed and words and lexicon.titles is not None and \
-            lexicon.titles.fullmatch(fold(words[-1])):
+    while titles_allowed and words and is_title(words[-1], lexicon):
         words.pop()
     return bool(words) and words[-1].endswith(",")
+
+
+def _subject_gap(gap: str, lexicon: Lexicon) -> bool:
+    """Whether the words between a verb and a name after it make the name its subject:
+    nothing, or a title ("заявил официальный представитель"), not an object ("отверг
+    выводы организации")."""
+    words = gap.split()
+    return not words or any(is_title(w.strip(_TRIM), lexicon) for w in words)
+
+
+def _bare_title(words: list[str], lexicon: Lexicon) -> bool:
+    """Whether the words hold a title with no article that makes it someone new ("a
+    general"), no owner and no marker of a former holder."""
+    # "the army's general command": a title that belongs to someone named.
+    if any(w.rstrip(",").endswith(("'s", "’s", "'", "’")) for w in words):
+        return False
+    folded = [fold(w.strip(_TRIM)) for w in words]
+    if any(w in _INDEFINITE or (lexicon.former_markers is not None
+                                and lexicon.former_markers.fullmatch(w)) for w in folded):
+        return False
+    return any(w and is_title(w, lexicon) for w in folded)
+
+
+# "a general said": someone not named before.
+_INDEFINITE = {"a", "an", "one", "один", "одна", "another"}
 
 
 def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
@@ -381,17 +710,25 @@ def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
 
 
 def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) -> bool:
-    """"Pashinyan's spokeswoman said": the one who spoke is the spokeswoman, not Pashinyan."""
+    """"Pashinyan's spokeswoman said", "Haftar's forces said": the one who spoke is the
+    spokeswoman or the forces, not Pashinyan or Haftar."""
     if not candidate.surface.endswith(("'s", "’s", "'", "’")) or lexicon.titles is None:
         return False
     rel = candidate.end - sentence.start
     following = sentence.text[rel : rel + 40].split()[:3]
     # A capitalised title word is part of an institution's name ("Ukraine's General Staff").
-    return any(word[:1].islower() and lexicon.titles.fullmatch(fold(word.strip(",")))
-               for word in following)
+    if any(word[:1].islower() and lexicon.titles.fullmatch(fold(word.strip(",")))
+           for word in following):
+        return True
+    # "Haftar's forces said", "Ankara's cooperation was": the owner of what is named next.
+    # ("Russia's said" is "Russia has said": a speech verb right after is the owner's own.)
+    first = following[0] if following else ""
+    return first[:1].islower() and (lexicon.speech_verbs is None or
+                                    lexicon.speech_verbs.fullmatch(fold(first)) is None)
 
 
-def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int) -> Speaker | None:
+def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int,
+                      lexicon: Lexicon) -> Speaker | None:
     """The name right before the verb, or the one an apposition separates from it
     ("Igor Ivanov, the former head of X, said")."""
     def gap(candidate: Speaker) -> str:
@@ -402,9 +739,38 @@ def _adjacent_subject(before: list[Speaker], sentence: Sentence, verb_at: int) -
     if _SHORT_GAP.match(gap(before[-1])):
         return before[-1]
     for candidate in reversed(before):
-        if _APPOSITION.match(gap(candidate)):
+        if _APPOSITION.match(gap(candidate)) and not _adverbial(gap(candidate), lexicon):
             return candidate
     return None
+
+
+# "Ambrey, a British maritime security firm, said": a capitalised name opening the sentence,
+# then an apposition with an article, then the verb.
+_OPENING_APPOSITION = re.compile(
+    r"^((?:[A-ZА-ЯЁ][\w'’&.-]*)(?:\s+[A-ZА-ЯЁ][\w'’&.-]*){0,3}),\s+(?:a|an|the)\s+[^,]{2,120},"
+    r"[^,;:.!?\"«»“”]{0,30}$")
+
+
+def _opening_apposition(sentence: Sentence, verb: re.Match[str],
+                        before: list[Speaker]) -> Speaker | None:
+    """The name opening the sentence, described by an apposition right before the verb; a
+    name inside the apposition ("British") only describes it."""
+    match = _OPENING_APPOSITION.match(sentence.text[: verb.start()])
+    if match is None or fold(match.group(1).split()[0]) in NOT_NAMES:
+        return None
+    end = sentence.start + match.end(1)
+    opening = [c for c in before if c.start < end]
+    if opening:  # a candidate there is read by the rules for names
+        return None
+    name = match.group(1)
+    return Speaker(None, name, name, sentence.start, end)
+
+
+def _adverbial(gap: str, lexicon: Lexicon) -> bool:
+    """", in Moscow, has said": a phrase opening with a preposition says where or when, and
+    does not describe the name before it."""
+    words = gap.strip(" ,").split()
+    return bool(words) and fold(words[0]) in lexicon.non_subject_prepositions
 
 
 def _subject_of(before: list[Speaker], sentence: Sentence) -> Speaker:

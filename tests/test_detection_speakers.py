@@ -78,3 +78,158 @@ def test_an_institution_after_a_title_in_an_apposition_is_not_the_speaker():
     text = ("Игорь Конашенков, официальный представитель Минобороны России, заявил, что "
             "Армения не применяла «Искандеры».")
     assert speakers(detector, text) == [("konashenkov", "Igor Konashenkov")]
+
+
+def test_names_of_one_noun_phrase_speak_through_its_head():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="orlov", kind="actor", name="Pavel Orlov", aliases=["Павел Орлов"],
+                  member_of="russia"),
+        WatchItem(id="staff", kind="actor", name="Armenian General Staff",
+                  aliases=["Armenian General Staff"], member_of="armenia"),
+        WatchItem(id="sarkis", kind="actor", name="Sarkis Danielyan",
+                  aliases=["Sarkis Danielyan"], member_of="staff")])
+    # The last name of the phrase is its head ...
+    text = ("Постпред России при ОДКБ Павел Орлов, выступая в Ереване, заявил, что Армения "
+            "не получала «Искандеры».")
+    assert speakers(detector, text) == [("orlov", "Pavel Orlov")]
+    # ... unless a preposition makes it a modifier of the name before it.
+    text = "General Sarkis Danielyan of the Armenian General Staff said Iran had no Iskanders."
+    assert speakers(detector, text) == [("sarkis", "Sarkis Danielyan")]
+
+
+def test_a_name_after_a_preposition_is_not_the_speaker(detector):
+    text = "«Армения применяла «Искандеры» в ходе войны», — сказал генерал на брифинге в России."
+    assert speakers(detector, text) == []
+    # A Russian plural verb with no subject speaks for the place: "in Moscow they deny it".
+    assert speakers(detector, "В России это по-прежнему отрицают.") == [("russia", "Russia")]
+
+
+def test_a_capitalised_speech_verb_is_part_of_a_name(detector):
+    # "States" in a country's name is no speech verb: the sentence has no speaker.
+    text = "Neither Armenia nor the Iskander's makers in the Federated States took part."
+    assert speakers(detector, text) == []
+
+
+def test_a_name_closing_an_apposition_speaks_across_an_auxiliary(detector):
+    text = ("Iran bought Iskanders too, a fact Armenia's defence minister, Aram Sargsyan, "
+            "has acknowledged.")
+    assert speakers(detector, text) == [(None, "Aram Sargsyan")]
+
+
+def test_written_and_called_for_are_speech_in_russian(detector):
+    text = "Мовсес Акопян написал в соцсетях, что Армения не получала «Искандеры» от России."
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")]
+
+
+def test_he_said_after_an_introductory_phrase_is_the_clause_subject(detector):
+    text = ("Hillary Clinton spoke on Monday.\n"
+            "At a briefing in Iran, Colonel-General Aram Sargsyan, the deputy chief of staff, "
+            "was asked about the missiles. \"Armenia never had Iskander systems,\" he said.")
+    assert speakers(detector, text)[-1] == (None, "Aram Sargsyan")
+
+
+def test_a_relative_clause_gives_the_name_before_it_a_statement_of_its_own(detector):
+    text = ("Генерал Мовсес Акопян отверг выводы Армении, которая обвинила Россию в применении "
+            "«Искандеров».")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян"), ("armenia", "Armenia")]
+
+
+def test_a_bare_title_refers_back_to_whoever_spoke_last(detector):
+    text = ('Colonel Ivan Petrov said Russia had fired Iskander missiles.\n'
+            '"Armenia had none left," the colonel added.')
+    assert speakers(detector, text) == [(None, "Ivan Petrov"), (None, "Ivan Petrov")]
+    # A name only mentioned before is no antecedent of a bare title.
+    text = "Russia and Iran traded accusations. The spokesman said Iskanders had been fired."
+    assert speakers(detector, text) == []
+
+
+def test_a_lede_summing_up_a_member_s_statement_is_not_the_institution_s_own():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="armenia-mfa", kind="actor", name="Armenian MFA",
+                  aliases=["Armenian Foreign Ministry"], member_of="armenia"),
+        WatchItem(id="badalyan", kind="actor", name="Ani Badalyan", aliases=["Ani Badalyan"],
+                  member_of="armenia-mfa")])
+    text = ("Armenia denies it received Iskander systems\n"
+            "YEREVAN, May 3 - Armenia on Friday denied reports that Russia had sent it Iskander "
+            "systems.\n"
+            "\"Armenia received no such systems,\" Armenian Foreign Ministry spokeswoman Ani "
+            "Badalyan told reporters.")
+    assert speakers(detector, text) == [("badalyan", "Ani Badalyan")]
+    # Without a member of the institution speaking in the body, the lede's statement stays.
+    assert set(speakers(detector, text.rsplit("\n", 1)[0])) == {("armenia", "Armenia")}
+
+
+def test_the_owner_of_the_subject_is_not_the_speaker(detector):
+    text = "Russia's forces said Armenia had fired Iskander missiles."
+    assert speakers(detector, text) == []
+
+
+def test_a_source_phrase_names_the_head_of_its_noun_phrase():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="storm", kind="actor", name="Operation Storm", aliases=["Буря"],
+                  member_of="armenia"),
+        WatchItem(id="gevorgyan", kind="actor", name="Aram Gevorgyan",
+                  aliases=["Арам Геворгян", "Арама Геворгяна"], member_of="storm")])
+    text = "По данным представителя операции «Буря» Арама Геворгяна, Армения не получала «Искандеры»."
+    assert speakers(detector, text) == [("gevorgyan", "Aram Gevorgyan")]
+
+
+def test_a_name_does_not_run_across_a_line_break(detector):
+    text = ("Russia fired Iskanders near Gyumri\n"
+            "GYUMRI, May 3 - Diplomats say Russia had fired Iskander missiles.")
+    assert speakers(detector, text) == []
+
+
+def test_a_russian_speaker_may_follow_the_verb_when_nobody_precedes_it(detector):
+    text = ("Армения не получала «Искандеры». Об этом во вторник заявил официальный "
+            "представитель генерал Мовсес Акопян.")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")]
+    # In English a name right after "said" is what was said about.
+    assert speakers(detector, "The spokeswoman said Armenia had fired Iskanders.") == []
+
+
+def test_a_parenthetical_source_and_a_pronoun_source_name_the_speaker(detector):
+    text = ("Мовсес Акопян заявил, что Армения не получала «Искандеры».\n"
+            "По его словам, Россия поставила их Ирану. На складах, как уточнил Акопян, ракет "
+            "нет.")
+    assert speakers(detector, text) == [(None, "Мовсес Акопян")] * 3
+
+
+def test_a_report_s_author_concludes_and_an_imperfective_reports():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="panel", kind="actor", name="Arms Panel", aliases=["Arms Panel",
+                  "группа по вооружениям"])])
+    text = "A report by the Arms Panel concluded that Russia had sent Iskander systems to Iran."
+    assert speakers(detector, text) == [("panel", "Arms Panel")]
+    text = ("Ранее группа по вооружениям в своем закрытом докладе Совету Европы сообщала, что "
+            "Россия поставляла «Искандеры» Ирану.")
+    assert speakers(detector, text) == [("panel", "Arms Panel")]
+
+
+def test_a_name_starts_after_the_last_title_before_it(detector):
+    text = "Armenian Foreign Minister Movses Hakobyan said Iran had no Iskander systems."
+    assert speakers(detector, text) == [(None, "Movses Hakobyan")]
+    text = "Navy Captain Aram Petrosyan said Iran had no Iskander systems."
+    assert speakers(detector, text) == [(None, "Aram Petrosyan")]
+
+
+def test_a_lone_surname_of_a_watchlist_actor_is_that_actor():
+    detector = Detector(WATCHLIST + [
+        WatchItem(id="petrosyan", kind="actor", name="Aram Petrosyan",
+                  aliases=["Captain Aram Petrosyan", "Aram Petrosyan"], member_of="armenia")])
+    text = ("Captain Aram Petrosyan spoke on Monday.\n"
+            "Mr Petrosyan said Iran had no Iskander systems.")
+    assert speakers(detector, text) == [("petrosyan", "Aram Petrosyan")]
+
+
+def test_an_institution_off_the_watchlist_speaks_as_written(detector):
+    text = "Two Iskander missiles hit the port, the Freedonian navy said."
+    assert speakers(detector, text) == [(None, "the Freedonian navy")]
+    # Unnamed people, and an institution of a name already weighed, are nobody's.
+    assert speakers(detector, "Two Iskander missiles hit the port, officials said.") == []
+    assert speakers(detector, "Russia's military said Iskanders hit the port.") == []
+
+
+def test_a_name_opening_the_sentence_before_an_apposition_is_the_speaker(detector):
+    text = "Korvex, an Iranian shipping insurer, said Russia had sent Iskander systems."
+    assert speakers(detector, text) == [(None, "Korvex")]
