@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
 
 from detection.claims import AFFIRM, DENY, ClaimFrame, proposition_key
 from detection.lexicon import Lexicon, default_lexicon
@@ -66,12 +65,11 @@ class Detector:
         roles = self.role_matcher.find(text, norm=norm)
         # State adjectives the watchlist does not list mark who acted in claims ("сирийские
         # самолёты не применяли"); they are not mentions of the state.
-        read = mentions
+        adjectives = []
         if self.adjective_matcher is not None:
             adjectives = [a for a in self.adjective_matcher.find(text, self.lexicon, norm=norm)
                           if not any(m.start < a.end and a.start < m.end for m in mentions)]
-            if adjectives:
-                read = sorted(mentions + adjectives, key=attrgetter("start"))
-        statements = find_statements(text, read, self.entities, self.lexicon, published_on,
-                                     roles=roles, holders=self.title_holders, norm=norm)
+        statements = find_statements(text, mentions, self.entities, self.lexicon, published_on,
+                                     roles=roles, holders=self.title_holders, norm=norm,
+                                     adjectives=adjectives)
         return Detection(mentions, statements)

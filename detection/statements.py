@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, calls_report_false, denies_what_follows, extract_claims
@@ -57,12 +58,15 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
                     lexicon: Lexicon, published_on: date | None = None,
                     roles: list[Mention] | None = None,
                     holders: dict | None = None,
-                    norm: Normalized | None = None) -> list[StatementFound]:
+                    norm: Normalized | None = None,
+                    adjectives: list[Mention] | None = None) -> list[StatementFound]:
     """Every attributed statement in `text`, with its speaker and claim frames.
 
     `roles` are mentions of actors by role ("Armenia's prime minister"): they stand for the
     actor as a speaker, unless the text makes the holder a former one. `norm` is
-    `normalize(text)` when the caller has it already."""
+    `normalize(text)` when the caller has it already. `adjectives` are mentions of actors by
+    state adjectives the watchlist does not list: read for claims ("сирийские самолёты не
+    применяли"), never as speakers."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
     # Paragraphs whose last speaker is only a sentence's subject, not someone who spoke.
@@ -74,6 +78,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     antecedents = Antecedents(folded_text, mentions, entities, lexicon)
     places = ArticlePlaces(default_gazetteer(), text, norm)
     index = MentionIndex(mentions)
+    adjective_index = MentionIndex(adjectives) if adjectives else None
     names = WrittenNames(text, lexicon)
     # Actors named before the end of the current sentence, grown as the sentences go by:
     # gathering them afresh for each statement read the whole article each time.
@@ -101,16 +106,19 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         # The sentence's own mentions, found once for all that reads the sentence.
         local = index.between(sentence.start, sentence.end)
         local_roles = _local(role_mentions, sentence)
+        readers = adjective_index.between(sentence.start, sentence.end) \
+            if adjective_index is not None else []
         found = _statement_in(sentence, folded, text, index, local, entities, lexicon,
                               last_speaker, local_roles, by_title, antecedents,
                               published_on=published_on, places=places, names=names,
                               spoken={p: s for p, s in last_speaker.items()
-                                      if p not in remembered})
+                                      if p not in remembered}, readers=readers)
         clause = _relative_clause(sentence, folded, lexicon)
         second = None if clause is None else _statement_in(
             clause, folded_text[clause.start : clause.end], text, index,
             _local(local, clause), entities, lexicon, {}, _local(local_roles, clause),
-            antecedents=antecedents, published_on=published_on, places=places, names=names)
+            antecedents=antecedents, published_on=published_on, places=places, names=names,
+            readers=_local(readers, clause))
         if found is None and second is None:
             if _remember_subject(sentence, local, entities, local_roles, last_speaker, text,
                                  names, lexicon):
@@ -247,7 +255,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                   published_on: date | None = None,
                   places: ArticlePlaces | None = None,
                   names: WrittenNames | None = None,
-                  spoken: dict[int, Speaker] | None = None) -> StatementFound | None:
+                  spoken: dict[int, Speaker] | None = None,
+                  readers: list[Mention] | None = None) -> StatementFound | None:
     # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
     quotes = [(s, e) for s, e in find_quotes(sentence.text)
               if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
@@ -259,8 +268,8 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
     verb = _first_verb(lexicon, folded, outside, sentence.text)
     by_pronoun = _pronoun_source(sentence, folded, lexicon, outside, spoken or {})
     if by_pronoun is not None and (verb is None or by_pronoun[1] < verb.start()):
-        return _by_pronoun_source(sentence, text, by_pronoun, local, entities, lexicon,
-                                  antecedents, published_on, places, mentions)
+        return _by_pronoun_source(sentence, text, by_pronoun, _with(local, readers), entities,
+                                  lexicon, antecedents, published_on, places, mentions)
     if phrase is None and verb is None and postposition is None:
         return None
     candidates = _speaker_candidates(sentence, local, entities, local_roles, text, names)
@@ -324,7 +333,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                       paragraph_start=text.rfind("\n", 0, sentence.start) + 1,
                       published_on=published_on, article_places=places)
     # The sentence's mentions hold all the statement's: a shorter list to look them up in.
-    claims = extract_claims(stripped, content_start, local, lexicon, context,
+    claims = extract_claims(stripped, content_start, _with(local, readers), lexicon, context,
                             folded=folded[rel : rel + len(stripped)])
     named_by_role = any(r.start == speaker.start and r.end == speaker.end for r in local_roles)
     # Named by a title in this sentence ("the ministry's spokesman"): the title is the role.
@@ -350,6 +359,11 @@ def _pronoun_source(sentence: Sentence, folded: str, lexicon: Lexicon, outside,
         if outside(match.start()):
             return speaker, match.start(), match.end()
     return None
+
+
+def _with(local: list[Mention], readers: list[Mention] | None) -> list[Mention]:
+    """The sentence's mentions with the state adjectives read for its claims, in order."""
+    return sorted(local + readers, key=attrgetter("start")) if readers else local
 
 
 def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int, int],
