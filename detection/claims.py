@@ -517,7 +517,8 @@ class _Reader:
         # "which had shot down", "that were fired": an auxiliary between.
         cues = self.lexicon.anaphora
         return len(before) == 2 and pattern.fullmatch(before[0]) is not None and (
-            before[1] in _PERFECT or (cues is not None and before[1] in cues.passive_auxiliaries))
+            before[1] in self.lexicon.perfect_auxiliaries
+            or (cues is not None and before[1] in cues.passive_auxiliaries))
 
     def is_loss(self, predicate: Predicate) -> bool:
         """Whether the predicate says its object was lost: "lost", or "shot down" (which
@@ -757,7 +758,6 @@ class _Reader:
         return bool(words) and words[-1].strip("\"'«„(") in self.lexicon.non_subject_prepositions
 
 
-_PERFECT = frozenset({"had", "has", "have"})
 # The predicate class a target turns into a strike (lexicon `strike_predicate`).
 _USE = "use"
 _PUNCTUATION = re.compile(r"[,.;:()\"«»“”]")

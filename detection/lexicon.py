@@ -241,6 +241,8 @@ class Lexicon:
     # Right before a predicate, these make it a relative clause about a noun ("the systems
     # that shot down"), which a denial verb of the statement does not deny.
     relative_openers: re.Pattern[str] | None = None
+    # Between a relative pronoun and its verb besides the passive ones: "which had fired".
+    perfect_auxiliaries: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -279,7 +281,8 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
               "institution_nouns")
-_WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes")
+_WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
+                  "perfect_auxiliaries")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")

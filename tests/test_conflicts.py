@@ -4,7 +4,7 @@ history, dismissal. Real detection and a real database (SQLite and PostgreSQL)."
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import update
@@ -16,7 +16,7 @@ from claimwatch.analysis import analyse_all_pending
 from claimwatch.cli import app
 from claimwatch.config import Config
 from claimwatch.exports import export_rows
-from detection.conflicts import MEANINGS
+from detection.conflicts import MEANINGS, ClaimRecord, compare
 from storage import repository
 from storage.db import engine_for
 from storage.models import Alert, Article, Claim, Conflict, Statement, Support
@@ -371,15 +371,17 @@ def test_a_denial_of_a_whole_class_covers_each_weapon_of_it(database_url):
                      ("contradiction", "syria use chemical-agent", "d", "b")}
 
 
+def record(statement_id: int, proposition: str, polarity: str, said_on: date,
+           quantity: int | None = None, day: date | None = None) -> ClaimRecord:
+    """A recorded claim for compare(): its speaker is named after its statement."""
+    return ClaimRecord(statement_id, f"s{statement_id}", "X", None, proposition, polarity,
+                       quantity, None, said_on, time_start=day, time_end=day)
+
+
 def test_a_count_for_a_period_is_not_compared_with_one_that_names_none():
-    from datetime import date
-
-    from detection.conflicts import ClaimRecord, compare
-
     def count(statement_id: int, quantity: int, day: date | None) -> ClaimRecord:
-        return ClaimRecord(statement_id, f"s{statement_id}", "X", None, "gna intercept pantsir",
-                           "affirm", quantity, None, date(2020, 5, 20), time_start=day,
-                           time_end=day)
+        return record(statement_id, "gna intercept pantsir", "affirm", date(2020, 5, 20),
+                      quantity, day)
 
     sunday = date(2020, 5, 17)
     assert compare(count(1, 3, sunday), count(2, 9, None)) is None
@@ -388,19 +390,11 @@ def test_a_count_for_a_period_is_not_compared_with_one_that_names_none():
 
 
 def test_a_claim_with_no_time_is_not_about_a_day_after_it_was_made():
-    from datetime import date
-
-    from detection.conflicts import ClaimRecord, compare
-
-    said_2017 = ClaimRecord(1, "a", "A", None, "syria use sarin", "affirm", None, None,
-                            date(2017, 10, 26))
-    day_2018 = ClaimRecord(2, "b", "B", None, "syria use sarin", "deny", None, None,
-                           date(2018, 4, 10), time_start=date(2018, 4, 7),
-                           time_end=date(2018, 4, 7))
+    said_2017 = record(1, "syria use sarin", "affirm", date(2017, 10, 26))
+    day_2018 = record(2, "syria use sarin", "deny", date(2018, 4, 10), day=date(2018, 4, 7))
     assert compare(day_2018, said_2017) is None
     # The same denial of a day before the affirmation was made contradicts it.
-    day_2017 = ClaimRecord(3, "b", "B", None, "syria use sarin", "deny", None, None,
-                           date(2017, 4, 6), time_start=date(2017, 4, 4), time_end=date(2017, 4, 4))
+    day_2017 = record(3, "syria use sarin", "deny", date(2017, 4, 6), day=date(2017, 4, 4))
     assert compare(day_2017, said_2017).kind == "contradiction"
 
 
