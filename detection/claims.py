@@ -716,9 +716,16 @@ class _Reader:
             for m in self.lexicon.first_person.finditer(self.folded, start, hit.start))
         # "denied supplying ...", "заявили, что выпустили ...": the speaker did it.
         opens = not self.folded[:hit.start].strip(" ,\"'«»“”„")
-        if polarity == DENY and not own_words and predicate.evidence_for is None \
+        if not own_words and predicate.evidence_for is None \
                 and not predicate.intransitive and self.agentless(hit):
-            return ANYONE
+            # "were not used": nobody used them. "were used": somebody did, and the statement
+            # does not say who, unless the words stand for a weapon whose user was named
+            # before ("Armenia fired X ... they were fired late"), or the predicate is one the
+            # speaker's own side does ("18 drones were shot down", said by the air force).
+            if polarity == DENY:
+                return ANYONE
+            if not (speaker and predicate.speaker_side) and not self._refers_back(start, hit):
+                return ANYONE
         if speaker and predicate.evidence_for is None and (
                 own_words or opens or predicate.speaker_side):
             return root_of(speaker, entities)
@@ -739,6 +746,10 @@ class _Reader:
         subjects = [a for a in actors if previous <= a.start and a.end <= end]
         # Without a predicate of ours there ("moved the launchers"), the first actor is it.
         return subjects if verbs else subjects[:1]
+
+    def _refers_back(self, start: int, hit: _Hit) -> bool:
+        """Words in the clause before the predicate that stand for a weapon named earlier."""
+        return any(start <= a < hit.start for a, _ in self.referring)
 
     def agentless(self, hit: _Hit) -> bool:
         """A passive predicate with no agent: "were not used", "не применялись"."""

@@ -323,6 +323,18 @@ def test_an_agentless_denial_meets_every_agents_affirmation_and_only_that(databa
     assert "anyone" in subjects
 
 
+def test_an_agentless_affirmation_meets_only_a_denial_that_nobody_did_it(database_url):
+    cfg = config(database_url, recipients=[])
+    publish(database_url, "a", "Ihnat said Armenian forces never fired Iskander missiles.", 1)
+    publish(database_url, "b", "Kanaani said that not a single Iskander was used in the war.", 2)
+    # Someone fired them: against "nobody did", not against "Armenia did not".
+    publish(database_url, "c", "Kirby said that Iskander missiles were fired at the town.", 3)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = {(c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"],
+              c["proposition"]) for c in conflicts(database_url)}
+    assert found == {("kirby", "kanaani", "anyone use iskander")}
+
+
 def test_running_totals_of_losses_conflict_only_when_one_cannot_follow_the_other(database_url):
     watchlist = [
         {"id": "russia", "kind": "actor", "name": "Russia", "aliases": ["Russia", "Russian"]},

@@ -45,9 +45,16 @@ def test_a_named_agent_keeps_the_denial_his(detector):
         ("armenia", "use", "iskander", "deny")]
 
 
-def test_an_agentless_affirmation_names_nobody_and_the_speakers_own_words_are_his(detector):
-    # Someone fired them: who is unknown, and a claim needs a subject to be compared.
-    assert claims(detector, "Ivanov said Iskander missiles were fired at the town.") == []
+def test_an_agentless_affirmation_is_anyones_and_the_speakers_own_words_are_his(detector):
+    # Someone fired them, the statement does not say who: never an actor named before.
+    assert claims(detector, "Armenia denied it. Ivanov said Iskander missiles were fired at "
+                            "the town.") == [("anyone", "use", "iskander", "affirm")]
+    assert claims(detector, "Иванов заявил, что «Искандеры» были применены.") == [
+        ("anyone", "use", "iskander", "affirm")]
+    # Words standing for a weapon whose user was named before keep that user.
+    assert claims(detector, "Armenian forces fired Iskander missiles at Shusha. Ivanov said "
+                            "they were fired too late.") == [
+        ("armenia", "use", "iskander", "affirm")]
     # "we did not": the speaker's side, not anyone's.
     assert claims(detector, "Ivanov said: \"We did not use Iskander missiles.\"") == [
         ("russia", "use", "iskander", "deny")]
@@ -255,3 +262,14 @@ def test_a_part_of_a_whole_counts_the_part(detector):
         "Иванов заявил, что армянские военные выпустили 12 из 40 «Искандеров».").statements
         for c in s.claims]
     assert found == [("armenia use iskander", 12)]
+
+
+@pytest.mark.parametrize("text", [
+    "Ivanov said his government had never used Iskander missiles.",
+    "Ivanov said their forces had never used Iskander missiles.",
+    "Иванов заявил, что его правительство никогда не применяло «Искандеры».",
+])
+def test_the_speakers_side_in_the_third_person_is_his(detector, text):
+    # Armenia named before is not who "his government" is.
+    assert claims(detector, f"Armenia was accused. {text}") == [
+        ("russia", "use", "iskander", "deny")]
