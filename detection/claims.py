@@ -129,7 +129,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
         return []
     if classes:
         inside = sorted(inside + classes, key=lambda span: span.start)
-    breaks = _clause_breaks(folded, lexicon)
+    breaks = _clause_breaks(folded, lexicon, content)
     article = context.article_places
     gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
     qualifiers = Qualifiers(content, folded, lexicon, gazetteer, context.published_on, article,
@@ -254,11 +254,21 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
     return kept
 
 
-def _clause_breaks(folded: str, lexicon: Lexicon) -> list[tuple[int, int]]:
-    """(start, end) of the clause breaks in `folded` ("and", "и", a comma), in order."""
-    if lexicon.clause_breaks is None:
-        return []
-    return [(m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)]
+def _clause_breaks(folded: str, lexicon: Lexicon, content: str = "") -> list[tuple[int, int]]:
+    """(start, end) of the clause breaks in `folded` ("and", "и", a comma), in order, with
+    the ends of sentences inside the statement (a quote of several sentences) when the
+    `content` it was folded from is given."""
+    breaks = [] if lexicon.clause_breaks is None else [
+        (m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)]
+    if content and _SENTENCE_END.search(content):
+        breaks = sorted(breaks + [(m.start(), m.end()) for m in _SENTENCE_END.finditer(content)])
+    return breaks
+
+
+# A full stop inside a statement, before a capital: a new sentence, which a weapon named right
+# after it does not join to the one before (unlike "S-400 systems and Iskander complexes").
+_SENTENCE_END = re.compile(r"(?<![A-ZА-ЯЁ])[.!?…](?=[\"'»”]*\s+[\"'«“(]*[A-ZА-ЯЁ])")
+_HARD_BREAKS = frozenset(".!?…")
 
 
 def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
@@ -314,7 +324,7 @@ class _Reader:
             if b_end <= position:
                 start = b_end
             elif b_start >= position:
-                if any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
+                if self.folded[b_start] not in _HARD_BREAKS and any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
                        for w in self.named) or self._includes(b_end):
                     continue
                 end = b_start
@@ -695,6 +705,8 @@ class _Reader:
         agent = self.agent(hit)
         if agent is not None:
             return agent
+        if predicate.evidence_for is not None:
+            return self._user_by_evidence(polarity)
         before = [a for a in actors if start <= a.start and a.end <= hit.start]
         if self._nobody(start, hit.start):
             return ANYONE
@@ -733,6 +745,18 @@ class _Reader:
             if mention.entity not in self.speaker_chain:
                 return root_of(mention.entity, entities)
         return None
+
+    def _user_by_evidence(self, polarity: str) -> str:
+        """Who used a weapon that remains show: the actor the sentences before name, as the
+        remains are of what they did ("Armenian forces shelled Ganja ... fragments of two
+        Scuds"), never who found them; anyone's when none is named. No trace of a weapon
+        found says that nobody used it."""
+        if polarity == DENY:
+            return ANYONE
+        for mention in reversed(self.context.preceding_actors):
+            if mention.entity not in self.speaker_chain:
+                return root_of(mention.entity, self.context.entities)
+        return ANYONE
 
     def _shared_subject(self, start: int, actors: list[_Span]) -> list[_Span]:
         """The actor before the predicate of the clause this one is coordinated with by a
@@ -846,4 +870,9 @@ def _unique(frames: list[ClaimFrame]) -> list[ClaimFrame]:
             else first.quantity + frame.quantity
         seen[frame.proposition] = replace(first, quantity=total,
                                           counted_from=f"{first.counted_from}+{frame.counted_from}")
-    return list(seen.values())
+    # "fragments of a Smerch, fired by Armenian forces": that Armenia used it says more than
+    # that someone did, and the same statement says both.
+    named = {(f.predicate, f.object) for f in seen.values()
+             if f.subject != ANYONE and f.polarity == AFFIRM}
+    return [f for f in seen.values() if not (f.subject == ANYONE and f.polarity == AFFIRM
+                                             and (f.predicate, f.object) in named)]

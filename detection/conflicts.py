@@ -30,6 +30,8 @@ from typing import TypeVar
 from detection.claims import AFFIRM, ANYONE, proposition_key
 from detection.places import Gazetteer, default_gazetteer
 from detection.qualifiers import NOT, ONLY
+from detection.text import fold
+from detection.transliteration import may_be_same_place
 
 CONTRADICTION = "contradiction"
 REVERSAL = "reversal"
@@ -216,6 +218,8 @@ def _elsewhere(denial: ClaimRecord, affirmation: ClaimRecord, places: Gazetteer)
                 return True
         elif places.apart(affirmation.place_id, denial.place_id):
             return True
+    elif _unlisted_places_apart(denial, affirmation):
+        return True
     if denial.period and affirmation.period:
         if affirmation.time_scope == NOT:
             return _period_inside(denial.period, affirmation.period)
@@ -228,6 +232,16 @@ def _elsewhere(denial: ClaimRecord, affirmation: ClaimRecord, places: Gazetteer)
                 dated.time_start > undated.said_on:
             return True
     return False
+
+
+def _unlisted_places_apart(denial: ClaimRecord, affirmation: ClaimRecord) -> bool:
+    """Two places the gazetteer does not know, named as written ("in Douma", "в Хан-Шейхуне"):
+    apart when their names cannot be one place's in two scripts or cases."""
+    if denial.place_id or affirmation.place_id or not (denial.place and affirmation.place):
+        return False
+    if NOT in (denial.place_scope, affirmation.place_scope):
+        return False
+    return not may_be_same_place(fold(denial.place), fold(affirmation.place))
 
 
 def _place_verdict(new: ClaimRecord, old: ClaimRecord, places: Gazetteer) -> Verdict | None:

@@ -119,10 +119,19 @@ class Qualifiers:
         after = [(m, s) for m, s in self._located if m.start >= position]
         chosen = after[0] if after else (self._located[0] if self._located else None)
         if chosen is None:
-            match = _UNLISTED_PLACE.search(self.content, position)
-            return Where(match.group(1), None) if match else None
+            return self._unlisted_after(position)
         mention, start = chosen
         return Where(mention.surface, mention.entity, self._scope(start, mention.end)[0])
+
+    def _unlisted_after(self, position: int) -> Where | None:
+        """A capitalised name after a preposition that the gazetteer does not list ("in
+        Douma"); a month or a day of the week ("on Sunday") is a time, not a place."""
+        lexicon = self.lexicon
+        for match in _UNLISTED_PLACE.finditer(self.content, position):
+            first = fold(match.group(1).split()[0])
+            if first not in lexicon.months and first not in lexicon.weekdays:
+                return Where(match.group(1), None)
+        return None
 
     def time(self) -> When | None:
         """When the statement says it happened: a period resolved to days where the words

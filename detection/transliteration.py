@@ -87,3 +87,39 @@ def spelling_variants(folded: str) -> list[str]:
         elif folded.isascii():
             variants.append(latin_to_cyrillic(folded))
     return [v for v in dict.fromkeys(variants) if v and v != folded]
+
+
+# What a place name keeps across scripts, transcriptions and case endings: its consonants
+# ("Хан-Шейхуне" and "Khan Shaykhun" are both n-s-n, "Думе" and "Douma" d-m).
+_ARTICLE = re.compile(r"^(?:al|el|ал|аль|эль)[-\s]")
+_NOT_SKELETON = re.compile(r"[^bcdfgjklmnpqrstvxz]")
+_REPEATED = re.compile(r"(.)\1+")
+
+
+def place_skeleton(folded: str) -> str:
+    """The consonant skeleton of a folded place name: equal for one place written in Latin
+    or Cyrillic, with or without the Arabic article, in any case. Transcriptions disagree on
+    h, kh, w and y (Hodeidah, Ходейда), so they are left out."""
+    name = _ARTICLE.sub("", folded.strip())
+    script = _script(name)
+    if script == "cyrillic":
+        name = cyrillic_to_latin(name)[0]
+    elif script == "armenian":
+        name = armenian_to_latin(name)
+    elif _AZERBAIJANI_LETTERS & set(name):
+        name = _map(name, _AZERBAIJANI_TO_LATIN)
+    for spelled, kept in (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("w", "v"),
+                          ("c", "k")):
+        name = name.replace(spelled, kept)
+    return _REPEATED.sub(r"\1", _NOT_SKELETON.sub("", name))
+
+
+def may_be_same_place(one: str, other: str) -> bool:
+    """Whether two place names, folded, may name one place: equal skeletons, or one a longer
+    form of the other ("Damascus", "Дамаске") when three consonants or more agree; a name
+    with no consonants left tells nothing."""
+    a, b = place_skeleton(one), place_skeleton(other)
+    if not a or not b or a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 3 and longer.startswith(shorter)

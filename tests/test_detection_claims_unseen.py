@@ -273,3 +273,35 @@ def test_the_speakers_side_in_the_third_person_is_his(detector, text):
     # Armenia named before is not who "his government" is.
     assert claims(detector, f"Armenia was accused. {text}") == [
         ("russia", "use", "iskander", "deny")]
+
+
+def test_a_sentence_inside_a_quote_ends_the_clause_before_it(detector):
+    # The weapon opening the next sentence is not what "there were no launches" is about.
+    text = ("Иванов заявил: «Пусков «Искандеров» не было. Ракеты «Точка» лежали на складе».")
+    assert claims(detector, text) == [("anyone", "use", "iskander", "deny")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # No trace at all: nobody used it, whoever looked.
+    ("Ivanov said Russian experts found no trace of Iskander missiles in the town.",
+     [("anyone", "use", "iskander", "deny")]),
+    ("Иванов заявил, что эксперты не нашли следов «Искандеров».",
+     [("anyone", "use", "iskander", "deny")]),
+    # Remains with no user named: somebody used it, never who found them.
+    ("Ivanov said Russian deminers found fragments of an Iskander near the town.",
+     [("anyone", "use", "iskander", "affirm")]),
+    # With the user named, the named claim says it all.
+    ("Ivanov said deminers found fragments of an Iskander, fired by Armenian forces.",
+     [("armenia", "use", "iskander", "affirm")]),
+])
+def test_remains_and_their_absence_speak_of_use(detector, text, expected):
+    assert claims(detector, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ivanov said Armenia was responsible for the Iskander strike on the town.",
+    "Ivanov said it was clear that Armenia was behind the Iskander attack.",
+    "Иванов заявил, что Армения несёт ответственность за удар «Искандером».",
+])
+def test_responsibility_for_an_attack_is_its_use(detector, text):
+    assert claims(detector, text) == [("armenia", "use", "iskander", "affirm")]

@@ -326,3 +326,30 @@ def test_every_state_is_a_place_and_disputed_ground_lies_within_its_recognised_s
     assert places.within("abkhazia", "georgia") and not places.apart("kosovo", "serbia")
     # A state already known keeps its place in the hierarchy and gains the new aliases.
     assert places.within("shusha", "azerbaijan")
+
+
+@pytest.mark.parametrize(("denied", "affirmed", "kind"), [
+    # Places no gazetteer lists, as written: one place in two scripts and cases still meets.
+    ("Douma", "Думе", CONTRADICTION),
+    ("Khan Shaykhun", "Хан-Шейхуне", CONTRADICTION),
+    ("al-Watiya", "аль-Ватыйе", CONTRADICTION),
+    ("Damascus", "Дамаске", CONTRADICTION),
+    # Two different towns: a denial about one says nothing of the other.
+    ("Douma", "Khan Shaykhun", None),
+    ("Думе", "Damascus", None),
+])
+def test_places_the_gazetteer_does_not_list_meet_only_when_they_may_be_one(denied, affirmed,
+                                                                            kind):
+    def unlisted(statement_id, polarity, place):
+        return ClaimRecord(statement_id, f"s{statement_id}", "S", None, "anyone use sarin",
+                           polarity, None, place, date(2021, 3, 1), "wire")
+    verdict = compare(unlisted(2, "deny", denied), unlisted(1, "affirm", affirmed))
+    assert (verdict.kind if verdict else None) == kind
+
+
+def test_a_month_or_a_weekday_after_a_preposition_is_no_place(detector):
+    frame = frame_of(detector, "Kirby said Russian forces fired S-300 missiles on Sunday.")
+    assert frame.place is None
+    frame = frame_of(detector, "Kirby said Russian forces fired S-300 missiles in August at "
+                               "Starobilsk.")
+    assert frame.place == "Starobilsk"
