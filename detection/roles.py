@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from detection.lexicon import Lexicon
-from detection.mentions import Entity, ancestors
+from detection.mentions import Entity, Mention, ancestors
 from detection.text import fold
 
 # The words before a speech verb that can make up a bare title: "the ministry's spokesman",
@@ -77,3 +77,41 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "this", "that"}
 
 def _plain(word: str) -> str:
     return re.sub(r"['’]s?$", "", word.strip(",.;:"))
+
+
+# "the mechanism said", "the organisation added", "Миссия заявила": an institution named
+# before, referred to by a word of its name.
+_DESCRIPTION = re.compile(r"(?:^|(?<=[\s,;:—–(]))((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s*$")
+_MIN_NOUN = 4
+
+
+def resolve_description(before_verb: str, earlier: list[Mention], entities: dict[str, Entity],
+                        lexicon: Lexicon) -> tuple[str, str] | None:
+    """(actor id, the words as written) for a definite description right before a speech verb
+    ("the mechanism", "the organisation", "миссия") whose noun is a word of an actor's name as
+    the article wrote it before; the latest such actor. English needs its article ("the"),
+    as "mechanism said" alone is no description; Russian has none."""
+    match = _DESCRIPTION.search(before_verb.rstrip())
+    if match is None:
+        return None
+    written = match.group(1)
+    words = fold(written).split()
+    cues = lexicon.anaphora
+    determiners = cues.determiners if cues is not None else frozenset()
+    if words[0] in determiners:
+        words = words[1:]
+    elif words[0].isascii():
+        return None
+    if len(words) != 1 or len(words[0]) < _MIN_NOUN or (
+            lexicon.titles is not None and lexicon.titles.fullmatch(words[0])):
+        return None
+    noun = words[0]
+    stem = noun[: max(_MIN_NOUN, len(noun) - 2)]
+    for mention in reversed(earlier):
+        entity = entities.get(mention.entity)
+        if entity is None or entity.kind != "actor":
+            continue
+        named = fold(f"{mention.surface} {entity.name}").replace("-", " ").split()
+        if any(w == noun or (len(w) >= len(stem) and w.startswith(stem)) for w in named):
+            return entity.id, written
+    return None

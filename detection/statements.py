@@ -14,7 +14,7 @@ from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
 from detection.names import NOT_NAMES, WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
-from detection.roles import resolve_title, title_holders
+from detection.roles import resolve_description, resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
 _MIN_QUOTE_WORDS = 4
@@ -93,10 +93,14 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         if sentence.paragraph in sidebar_paragraphs:
             continue
         folded = folded_text[sentence.start : sentence.end]
-        def by_title(before_verb: str, sentence: Sentence = sentence) -> Speaker | None:
-            if not holders:  # no actor has a role: nothing to resolve, nothing to collect
-                return None
-            resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon)
+        def by_title(before_verb: str, sentence: Sentence = sentence,
+                     counted: int = counted) -> Speaker | None:
+            # No actor has a role: no title to resolve.
+            resolved = resolve_title(before_verb, mentioned, entities, holders, lexicon) \
+                if holders else None
+            if resolved is None:
+                earlier = [m for m in by_start[:counted] if m.end <= sentence.start]
+                resolved = resolve_description(before_verb, earlier, entities, lexicon)
             if resolved is None:
                 return None
             entity_id, written = resolved
@@ -220,6 +224,12 @@ def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[s
     if candidates and candidates[0].start - sentence.start <= 4:
         last_speaker[sentence.paragraph] = candidates[0]
         return True
+    # Titles and the names in them may come first: "Президент России Владимир Путин" is Putin.
+    titled = [c for c in candidates if _only_titles_and_names(
+        sentence.text[: c.start - sentence.start], lexicon)]
+    if titled:
+        last_speaker[sentence.paragraph] = titled[-1]
+        return True
     # "At his briefing in Moscow, General Ivanov, deputy chief of staff, was asked ...": the
     # name opening the main clause after an introductory phrase is its subject.
     for candidate in candidates:
@@ -230,6 +240,17 @@ def _remember_subject(sentence: Sentence, local: list[Mention], entities: dict[s
         if before.rstrip().endswith(","):
             break
     return False
+
+
+def _only_titles_and_names(before: str, lexicon: Lexicon) -> bool:
+    """Whether the words before a name are titles and capitalised words only ("Defense
+    Secretary", "Пресс-секретарь президента России"): the name is the sentence's subject."""
+    words = before.split()
+    return bool(words) and len(words) <= _TITLE_WORDS and all(
+        is_title(w.strip("'’s"), lexicon) or w[:1].isupper() for w in words)
+
+
+_TITLE_WORDS = 6
 
 
 def _opens_clause_after_introduction(before: str, lexicon: Lexicon) -> bool:
@@ -516,6 +537,9 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
     pronoun = _pronoun_before(folded, verb.start(), lexicon)
     if pronoun is not None and (not before or before[-1].end < sentence.start + pronoun):
         return last_speaker.get(sentence.paragraph) or last_speaker.get(sentence.paragraph - 1)
+    # «...», — сказал он. / "...," he said: the pronoun right after the verb.
+    if quote_before_verb and after is None and _pronoun_after(folded, verb.end(), lexicon):
+        return last_speaker.get(sentence.paragraph) or last_speaker.get(sentence.paragraph - 1)
     # "the ministry's spokesman said": a title right before the verb, held by one actor,
     # unless it is part of a name or role found already ("Armenia's prime minister").
     titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
@@ -793,6 +817,13 @@ def _subject_of(before: list[Speaker], sentence: Sentence) -> Speaker:
         if sentence.text[: candidate.start - sentence.start].count(",") % 2 == 0:
             return candidate
     return before[0]
+
+
+def _pronoun_after(folded: str, verb_end: int, lexicon: Lexicon) -> bool:
+    if lexicon.pronouns is None:
+        return False
+    following = folded[verb_end : verb_end + 12].split()[:1]
+    return bool(following) and lexicon.pronouns.fullmatch(following[0].strip(".,;")) is not None
 
 
 def _pronoun_before(folded: str, verb_start: int, lexicon: Lexicon) -> int | None:

@@ -233,3 +233,41 @@ def test_an_institution_off_the_watchlist_speaks_as_written(detector):
 def test_a_name_opening_the_sentence_before_an_apposition_is_the_speaker(detector):
     text = "Korvex, an Iranian shipping insurer, said Russia had sent Iskander systems."
     assert speakers(detector, text) == [(None, "Korvex")]
+
+
+PEOPLE = [
+    *WATCHLIST,
+    WatchItem(id="peskov", kind="actor", name="Dmitry Peskov",
+              aliases=["Dmitry Peskov", "Дмитрий Песков"], member_of="russia"),
+    WatchItem(id="jim", kind="actor", name="Joint Investigative Mechanism",
+              aliases=["Joint Investigative Mechanism", "Совместный механизм расследования"]),
+]
+
+
+@pytest.mark.parametrize("text", [
+    # A titled name opening a sentence without speaking is whom "он" stands for.
+    "Пресс-секретарь президента России Дмитрий Песков от прямого ответа уклонился. "
+    "«Мы не участвуем в этом споре», — сказал он.",
+    "Пресс-секретарь президента России Дмитрий Песков в среду уклонился от ответа. "
+    "Он подчеркнул, что Россия не применяла «Искандеры».",
+])
+def test_a_pronoun_stands_for_the_titled_name_that_opened_the_sentence_before(text):
+    assert speakers(Detector(PEOPLE), text) == [("peskov", "Dmitry Peskov")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Joint Investigative Mechanism met on Monday. The mechanism said Armenia fired "
+     "Iskander missiles.", [("jim", "Joint Investigative Mechanism")]),
+    ("Совместный механизм расследования собрался в понедельник. Механизм заявил, что Армения "
+     "применяла «Искандеры».", [("jim", "Joint Investigative Mechanism")]),
+    # A description with no name before it to stand for is nobody's.
+    ("Reporters gathered on Monday. The mechanism said Armenia fired Iskander missiles.", []),
+])
+def test_a_description_by_a_word_of_a_name_named_before_is_that_actor(text, expected):
+    assert speakers(Detector(PEOPLE), text) == expected
+
+
+def test_a_speech_verb_after_a_plural_marker_is_a_noun():
+    text = ("Dmitry Peskov was categorical. In a letter to member states he wrote that Armenia "
+            "fired Iskander missiles.")
+    assert speakers(Detector(PEOPLE), text) == [("peskov", "Dmitry Peskov")]
