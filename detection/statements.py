@@ -14,6 +14,7 @@ from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
 from detection.names import NOT_NAMES, WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
+from detection.interviews import Interview, find_interview
 from detection.roles import resolve_description, resolve_title, title_holders
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
 
@@ -86,6 +87,14 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     mentioned: set[str] = set()
     counted = 0
     sentences = split_sentences(text)
+    interview = find_interview(text)
+    answerers: dict[str | None, Speaker | None] = {}  # an interview's label -> who answers
+    if interview is not None:
+        # Dashed answers are the interviewee's: the last name the introduction gives.
+        introduced = [c for s in sentences if s.paragraph == interview.introduction
+                      for c in _speaker_candidates(s, index.between(s.start, s.end), entities,
+                                                   _local(role_mentions, s), text, names)]
+        answerers[None] = introduced[-1] if introduced else None
     for sentence in sentences:
         while counted < len(by_start) and by_start[counted].start < sentence.end:
             mentioned.add(by_start[counted].entity)
@@ -123,6 +132,11 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             _local(local, clause), entities, lexicon, {}, _local(local_roles, clause),
             antecedents=antecedents, published_on=published_on, places=places, names=names,
             readers=_local(readers, clause))
+        if found is None and second is None and interview is not None and \
+                sentence.paragraph in interview.answers:
+            found = _answer(sentence, text, interview, answerers, last_speaker,
+                            _with(local, readers), entities, lexicon, local_roles, names,
+                            antecedents, published_on, places, index)
         if found is None and second is None:
             if _remember_subject(sentence, local, entities, local_roles, last_speaker, text,
                                  names, lexicon):
@@ -400,6 +414,40 @@ def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int,
         content_end = sentence.end
     else:
         content_start, content_end = sentence.start, sentence.start + start
+    return _statement_of(speaker, sentence, text, content_start, content_end, local, entities,
+                         lexicon, antecedents, published_on, places, mentions)
+
+
+def _answer(sentence: Sentence, text: str, interview: Interview,
+            answerers: dict[str | None, Speaker | None], last_speaker: dict[int, Speaker],
+            local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+            local_roles: list[Mention], names: WrittenNames, antecedents: Antecedents | None,
+            published_on: date | None, places: ArticlePlaces | None,
+            mentions: MentionIndex) -> StatementFound | None:
+    """A sentence of an interview's answer, said by whoever answers: the name in the turn's
+    label, or for dashed turns the last speaker (or subject) of the introduction."""
+    answer = interview.answers[sentence.paragraph]
+    if answer.label not in answerers:
+        if answer.label is not None:
+            label_end = answer.start
+            named = [c for c in _speaker_candidates(sentence, local, entities, local_roles, text,
+                                                    names) if c.end <= label_end]
+            label_start = label_end - len(answer.label) - 2
+            answerers[answer.label] = named[0] if named else Speaker(
+                None, answer.label, answer.label, max(label_start, sentence.start), label_end)
+    speaker = answerers[answer.label]
+    if speaker is None:
+        return None
+    start = max(sentence.start, answer.start)
+    return _statement_of(speaker, sentence, text, start, sentence.end, local, entities, lexicon,
+                         antecedents, published_on, places, mentions)
+
+
+def _statement_of(speaker: Speaker, sentence: Sentence, text: str, content_start: int,
+                  content_end: int, local: list[Mention], entities: dict[str, Entity],
+                  lexicon: Lexicon, antecedents: Antecedents | None, published_on: date | None,
+                  places: ArticlePlaces | None, mentions: MentionIndex) -> StatementFound | None:
+    """The statement of a speaker known without a speech verb, its words in the range given."""
     content = text[content_start:content_end]
     stripped = content.strip(_TRIM)
     if not stripped:

@@ -271,3 +271,40 @@ def test_a_speech_verb_after_a_plural_marker_is_a_noun():
     text = ("Dmitry Peskov was categorical. In a letter to member states he wrote that Armenia "
             "fired Iskander missiles.")
     assert speakers(Detector(PEOPLE), text) == [("peskov", "Dmitry Peskov")]
+
+
+def test_dashed_answers_of_an_interview_are_the_interviewees_and_questions_are_not():
+    text = "\n\n".join([
+        "Война закончилась в ноябре.",
+        "На вопросы о потерях ответил пресс-секретарь президента России Дмитрий Песков.",
+        "— Применяла ли Армения «Искандеры»?",
+        "— Армения применяла «Искандеры» в конце войны.",
+        "— А сколько их было?",
+        "— Я не буду это комментировать.",
+    ])
+    found = Detector(PEOPLE).detect(text).statements
+    assert [(s.speaker.id, s.text) for s in found] == [
+        ("peskov", "Армения применяла «Искандеры» в конце войны"),
+        ("peskov", "Я не буду это комментировать")]
+    assert [(c.subject, c.object, c.polarity) for c in found[0].claims] == [
+        ("armenia", "iskander", "affirm")]
+
+
+def test_labelled_answers_are_the_labels_and_the_asking_label_says_nothing():
+    text = "\n".join([
+        "Dmitry Peskov spoke to the Courier about the war.",
+        "Courier: Did Armenia fire Iskander missiles?",
+        "Peskov: Armenia fired Iskander missiles late in the war.",
+        "Courier: How many?",
+        "Peskov: I will not give a number.",
+    ])
+    found = Detector(PEOPLE).detect(text).statements
+    assert [(s.speaker.id, s.text) for s in found] == [
+        ("peskov", "Armenia fired Iskander missiles late in the war"),
+        ("peskov", "I will not give a number")]
+
+
+def test_a_few_dashed_lines_in_a_report_are_no_interview():
+    text = "\n".join(["Война закончилась в ноябре.", "— Армения применяла «Искандеры».",
+                      "— Это ложь."])
+    assert speakers(Detector(PEOPLE), text) == []
