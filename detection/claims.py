@@ -238,6 +238,8 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
                     _Hit(predicate, match.start(), match.end()))
     # A weak predicate ("has", "had") counts only in a clause no strong one speaks for; a
     # clause is numbered by the breaks that end before it.
+    if weak and lexicon.participle_endings:
+        weak = [hit for hit in weak if not _auxiliary(folded, hit, lexicon)]
     if weak:
         ends = [end for _, end in _clause_breaks(folded, lexicon)]
         strong_clauses = {bisect_right(ends, hit.start) for hit in strong}
@@ -252,6 +254,17 @@ def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
         if not kept or hit.start >= kept[-1].end:
             kept.append(hit)
     return kept
+
+
+def _auxiliary(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
+    """A perfect auxiliary before a participle ("had found", "have shown")."""
+    if folded[hit.start : hit.end] not in lexicon.perfect_auxiliaries:
+        return False
+    following = _WORD.match(folded, hit.end + 1)
+    if following is None:
+        return False
+    word = following.group()
+    return word.endswith(tuple(lexicon.participle_endings)) and word not in lexicon.numbers
 
 
 def _clause_breaks(folded: str, lexicon: Lexicon, content: str = "") -> list[tuple[int, int]]:

@@ -243,6 +243,9 @@ class Lexicon:
     relative_openers: re.Pattern[str] | None = None
     # Between a relative pronoun and its verb besides the passive ones: "which had fired".
     perfect_auxiliaries: frozenset[str] = frozenset()
+    # A perfect auxiliary before a word with one of these endings is no verb of its own:
+    # "had found", "have shown" say nothing of owning.
+    participle_endings: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -282,7 +285,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
               "institution_nouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
-                  "perfect_auxiliaries")
+                  "perfect_auxiliaries", "participle_endings")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")

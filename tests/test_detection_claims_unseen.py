@@ -305,3 +305,10 @@ def test_remains_and_their_absence_speak_of_use(detector, text, expected):
 ])
 def test_responsibility_for_an_attack_is_its_use(detector, text):
     assert claims(detector, text) == [("armenia", "use", "iskander", "affirm")]
+
+
+def test_a_perfect_auxiliary_is_no_owning_but_had_with_a_count_is(detector):
+    assert claims(detector, "Ivanov said Russian experts have shown the Iskander to "
+                            "attaches.") == []
+    assert claims(detector, "Ivanov said Armenia had ten Iskander missiles.") == [
+        ("armenia", "own", "iskander", "affirm")]
