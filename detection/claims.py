@@ -337,8 +337,9 @@ class _Reader:
             if b_end <= position:
                 start = b_end
             elif b_start >= position:
-                if self.folded[b_start] not in _HARD_BREAKS and any(w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
-                       for w in self.named) or self._includes(b_end):
+                if self.folded[b_start] not in _HARD_BREAKS and (any(
+                        w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
+                        for w in self.named) or self._includes(b_end)):
                     continue
                 end = b_start
                 break
