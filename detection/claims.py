@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from detection.anaphora import Anaphor, Antecedents, find_anaphors
+from detection.clauses import (
+    ANAPHOR_QUANTITY_REACH,
+    HARD_BREAKS,
+    QUANTITY_REACH,
+    Hit,
+    clause_breaks,
+    count_before,
+    predicate_hits,
+)
 from detection.lexicon import Lexicon, Predicate
 from detection.mentions import ADJECTIVE, Entity, Mention, ancestors, mentions_between, root_of
 from detection.places import ArticlePlaces, Gazetteer, default_gazetteer
@@ -124,12 +132,12 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     if not weapons and not classes and (antecedents is None or not antecedents.any_between(
             context.paragraph_start, offset + len(content))):
         return []
-    hits = _predicate_hits(folded, lexicon)
+    hits = predicate_hits(folded, lexicon)
     if not hits:
         return []
     if classes:
         inside = sorted(inside + classes, key=lambda span: span.start)
-    breaks = _clause_breaks(folded, lexicon, content)
+    breaks = clause_breaks(folded, lexicon, content)
     article = context.article_places
     gazetteer = article.gazetteer if article is not None else context.places or default_gazetteer()
     qualifiers = Qualifiers(content, folded, lexicon, gazetteer, context.published_on, article,
@@ -165,7 +173,7 @@ def _read(reader: _Reader) -> tuple[list[ClaimFrame], bool]:
     return frames, complete
 
 
-# _Span and _Hit are built by the hundred per article and never changed; not frozen, as a
+# _Span and Hit are built by the hundred per article and never changed; not frozen, as a
 # frozen dataclass's __init__ costs three times as much.
 @dataclass(slots=True)
 class _Span:
@@ -210,90 +218,6 @@ def _class_spans(folded: str, inside: list[_Span], lexicon: Lexicon) -> list[_Sp
     return spans
 
 
-@dataclass(slots=True)
-class _Hit:
-    predicate: Predicate
-    start: int
-    end: int
-
-
-def _predicate_hits(folded: str, lexicon: Lexicon) -> list[_Hit]:
-    strong: list[_Hit] = []
-    weak: list[_Hit] = []
-    if lexicon.predicate_pattern is None:
-        return []
-    for match in lexicon.predicate_pattern.finditer(folded):
-        predicate = lexicon.predicate_groups[match.lastgroup]
-        (weak if predicate.weak else strong).append(_Hit(predicate, match.start(), match.end()))
-    # Most statements hold none of the forms: checks in C before a walk word by word, the
-    # first for the letters the forms begin with (none in a statement in English).
-    if lexicon.predicate_forms and (lexicon.predicate_form_letters is None or
-                                    lexicon.predicate_form_letters.search(folded)) \
-            and not lexicon.predicate_forms.keys().isdisjoint(_WORD.findall(folded)):
-        found = {hit.start for hit in strong + weak}
-        for match in _WORD.finditer(folded):
-            predicate = lexicon.predicate_forms.get(match.group())
-            if predicate is not None and match.start() not in found:
-                (weak if predicate.weak else strong).append(
-                    _Hit(predicate, match.start(), match.end()))
-    # A weak predicate ("has", "had") counts only in a clause no strong one speaks for; a
-    # clause is numbered by the breaks that end before it.
-    if weak and lexicon.participle_endings:
-        weak = [hit for hit in weak if not _auxiliary(folded, hit, lexicon)]
-    if weak:
-        ends = [end for _, end in _clause_breaks(folded, lexicon)]
-        strong_clauses = {bisect_right(ends, hit.start) for hit in strong}
-        weak = [hit for hit in weak if bisect_right(ends, hit.start) not in strong_clauses]
-    if lexicon.irrealis is not None:
-        strong = [hit for hit in strong if not _unreal(folded, hit, lexicon)]
-        weak = [hit for hit in weak if not _unreal(folded, hit, lexicon)]
-    hits = sorted(strong + weak, key=lambda hit: (hit.start, -hit.end))
-    # One word, one predicate: "destroyed" is not read twice, longer phrases win.
-    kept: list[_Hit] = []
-    for hit in hits:
-        if not kept or hit.start >= kept[-1].end:
-            kept.append(hit)
-    return kept
-
-
-def _auxiliary(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
-    """A perfect auxiliary before a participle ("had found", "have shown")."""
-    if folded[hit.start : hit.end] not in lexicon.perfect_auxiliaries:
-        return False
-    following = _WORD.match(folded, hit.end + 1)
-    if following is None:
-        return False
-    word = following.group()
-    return word.endswith(tuple(lexicon.participle_endings)) and word not in lexicon.numbers
-
-
-def _clause_breaks(folded: str, lexicon: Lexicon, content: str = "") -> list[tuple[int, int]]:
-    """(start, end) of the clause breaks in `folded` ("and", "и", a comma), in order, with
-    the ends of sentences inside the statement (a quote of several sentences) when the
-    `content` it was folded from is given."""
-    breaks = [] if lexicon.clause_breaks is None else [
-        (m.start(), m.end()) for m in lexicon.clause_breaks.finditer(folded)]
-    if content and _SENTENCE_END.search(content):
-        breaks = sorted(breaks + [(m.start(), m.end()) for m in _SENTENCE_END.finditer(content)])
-    return breaks
-
-
-# A full stop inside a statement, before a capital: a new sentence, which a weapon named right
-# after it does not join to the one before (unlike "S-400 systems and Iskander complexes").
-_SENTENCE_END = re.compile(r"(?<![A-ZА-ЯЁ])[.!?…](?=[\"'»”]*\s+[\"'«“(]*[A-ZА-ЯЁ])")
-_HARD_BREAKS = frozenset(".!?…")
-
-
-def _unreal(folded: str, hit: _Hit, lexicon: Lexicon) -> bool:
-    """"was never ordered to use them", "готова применить": a plan or an order, not a use."""
-    before = folded[max(0, hit.start - 25) : hit.start].split()[-1:]
-    if not before or (before[0] not in lexicon.irrealis_last_words
-                      and not before[0].startswith(lexicon.irrealis_last_prefixes)):
-        return False
-    assert lexicon.irrealis is not None
-    return lexicon.irrealis.search(folded, max(0, hit.start - 40), hit.start) is not None
-
-
 _WORD = re.compile(r"\w+")
 # Words between an event's weapon and "took place": "Iskander strike on the airfield".
 _EVENT_GAP = 5
@@ -311,7 +235,7 @@ class _Reader:
     """Reads one statement: clauses, each predicate's weapons, subject and polarity."""
 
     def __init__(self, content: str, folded: str, inside: list[_Span], lexicon: Lexicon,
-                 context: Context, hits: list[_Hit], offset: int = 0,
+                 context: Context, hits: list[Hit], offset: int = 0,
                  qualifiers: Qualifiers | None = None,
                  breaks: list[tuple[int, int]] | None = None):
         self.content, self.folded, self.lexicon, self.context = content, folded, lexicon, context
@@ -325,7 +249,7 @@ class _Reader:
         # acted, never an owner: they stay out of `_find_owner`.
         self.actors = [m for m in inside if m.mention.kind in ("actor", ADJECTIVE)]
         # Found once per statement by the caller: every reader of it has the same.
-        self.breaks = breaks if breaks is not None else _clause_breaks(folded, lexicon)
+        self.breaks = breaks if breaks is not None else clause_breaks(folded, lexicon)
         self.speaker_chain = set(ancestors(context.speaker_id, context.entities)) \
             if context.speaker_id else set()
 
@@ -337,7 +261,7 @@ class _Reader:
             if b_end <= position:
                 start = b_end
             elif b_start >= position:
-                if self.folded[b_start] not in _HARD_BREAKS and (any(
+                if self.folded[b_start] not in HARD_BREAKS and (any(
                         w.start >= b_end and len(self.folded[b_end : w.start].split()) <= 1
                         for w in self.named) or self._includes(b_end)):
                     continue
@@ -389,7 +313,7 @@ class _Reader:
             return []
         return [before[-1]] if before else []
 
-    def _relative_object(self, weapon: _Span, hit: _Hit) -> bool:
+    def _relative_object(self, weapon: _Span, hit: Hit) -> bool:
         """A weapon that a relative clause's verb is about: "X which A fired", "X, которые
         A выпустили": a relative pronoun right after it, and at most a subject between."""
         pattern = self.lexicon.relative_openers
@@ -400,7 +324,7 @@ class _Reader:
         return 0 < len(words) <= 5 and any(pattern.fullmatch(w) for w in words[:2]) \
             and not any(weapon.end <= h.start < hit.start for h in self.hits)
 
-    def _instrument(self, hit: _Hit, weapon: _Span, limit: int) -> bool:
+    def _instrument(self, hit: Hit, weapon: _Span, limit: int) -> bool:
         """A weapon before an active verb that has an object of its own is what acted: "its
         Pantsir systems downed eight drones" says nothing of Pantsirs downed."""
         if weapon.anaphor is not None:
@@ -410,7 +334,7 @@ class _Reader:
             return False
         return any(c.mention.kind == CLASS and hit.end <= c.start < limit for c in self.weapons)
 
-    def may_be_object(self, hit: _Hit, weapon: _Span) -> bool:
+    def may_be_object(self, hit: Hit, weapon: _Span) -> bool:
         """Whether words that stand for a weapon are what the predicate is about: after it as
         its object; before it as the subject of a passive or intransitive verb ("they were
         fired", "the missiles failed"), or an object pronoun put first ("их не применяли").
@@ -462,7 +386,7 @@ class _Reader:
                 gap = pattern.sub(" ", gap)
         return not gap.strip()
 
-    def _passive(self, hit: _Hit, gap: list[str]) -> bool:
+    def _passive(self, hit: Hit, gap: list[str]) -> bool:
         cues = self.lexicon.anaphora
         if cues is None:
             return False
@@ -474,7 +398,7 @@ class _Reader:
         following = self.folded[hit.end : hit.end + 20].split()[:1]
         return bool(following) and following[0] in cues.agent_markers
 
-    def agent(self, hit: _Hit) -> str | None:
+    def agent(self, hit: Hit) -> str | None:
         """The actor after "by" that follows the predicate ("launched by Russia")."""
         # The agent needs a "by": most statements have none to look for.
         if self.folded.find("by", hit.end) < 0:
@@ -497,7 +421,7 @@ class _Reader:
         return any(p is not None and p.fullmatch(word) is not None
                    for p in (self.lexicon.negative_concord, self.lexicon.negations))
 
-    def _event_of(self, hit: _Hit, weapon: _Span) -> bool:
+    def _event_of(self, hit: Hit, weapon: _Span) -> bool:
         """Whether an existence predicate ("took place", "не было") is about the weapon: an
         event noun next to it ("chemical attack", "Iskander launches", "пусков «Искандеров»"),
         right before the predicate or after it ("there were no Iskander strikes")."""
@@ -514,7 +438,7 @@ class _Reader:
         return pattern.search(near) is not None or pattern.search(
             self.folded, weapon.start, weapon.end) is not None
 
-    def _called_false(self, hit: _Hit) -> bool:
+    def _called_false(self, hit: Hit) -> bool:
         """Whether the predicate is what a report says and the statement calls the report
         false: "called reports that Russia fired them nonsense", "назвал вымыслом сообщения
         о том, что ..."; a denial verb has said so already."""
@@ -530,7 +454,7 @@ class _Reader:
         return any(not report.end() <= m.start() < hit.start
                    for m in lexicon.false_verdicts.finditer(self.folded))
 
-    def _relative(self, hit: _Hit) -> bool:
+    def _relative(self, hit: Hit) -> bool:
         """Whether the predicate opens a relative clause: "the systems that shot down"."""
         pattern = self.lexicon.relative_openers
         if pattern is None:
@@ -549,7 +473,7 @@ class _Reader:
         names the loser by the object's owner)."""
         return predicate.owner_loses is not None or predicate.name in self.lexicon.loss_classes
 
-    def loser(self, hit: _Hit, weapon: _Span, polarity: str = AFFIRM) -> str | None:
+    def loser(self, hit: Hit, weapon: _Span, polarity: str = AFFIRM) -> str | None:
         """Who lost the weapon: its owner; for "lost" itself, else its subject ("мы потеряли
         четыре самолёта")."""
         owner = self.owner(weapon)
@@ -587,14 +511,14 @@ class _Reader:
             return root_of(after.mention.entity, entities)
         return None
 
-    def frames_for(self, hit: _Hit, weapon: _Span) -> list[ClaimFrame]:
+    def frames_for(self, hit: Hit, weapon: _Span) -> list[ClaimFrame]:
         predicate = hit.predicate
         negated = self.negated(hit, weapon)
         polarity = DENY if negated else AFFIRM
         # "not a single missile" counts nothing: a denial carries no quantity. Words standing
         # for a weapon count only what stands right before them ("36 of them").
-        reach = _ANAPHOR_QUANTITY_REACH if weapon.anaphor else _QUANTITY_REACH
-        quantity = None if negated else _quantity(self.folded, weapon.start, self.lexicon, reach)
+        reach = ANAPHOR_QUANTITY_REACH if weapon.anaphor else QUANTITY_REACH
+        quantity = None if negated else count_before(self.folded, weapon.start, self.lexicon, reach)
         entity = weapon.mention.entity
         words = self.sources(weapon)
         if predicate.event is not None:
@@ -638,7 +562,7 @@ class _Reader:
         return lexicon.strike_predicate if any(
             lexicon.target_prepositions.fullmatch(w) for w in before[-5:]) else None
 
-    def losses(self, hit: _Hit, weapon: _Span, polarity: str, quantity: int | None,
+    def losses(self, hit: Hit, weapon: _Span, polarity: str, quantity: int | None,
                words: dict) -> list[ClaimFrame]:
         """What the weapon's owner lost: the weapon, and the class it belongs to; for a class
         noun, the class. "Lost" names the loser as its subject when the weapon has no owner."""
@@ -675,7 +599,7 @@ class _Reader:
         return {"object_mention": Words(mention.surface, mention.start, mention.end),
                 "anaphor": anaphor}
 
-    def negated(self, hit: _Hit, weapon: _Span) -> bool:
+    def negated(self, hit: Hit, weapon: _Span) -> bool:
         """Negations in the predicate's clause before it, and between it and its object, counted:
         an even number cancels out. Russian negative concord ("ни один ... не") counts once;
         a denial phrase ("it is not true that") and a denial verb turn the result around."""
@@ -708,7 +632,7 @@ class _Reader:
         count = plain if plain else (0 if hit.predicate.negative else min(concord, 1))
         return (count + flips) % 2 == 1
 
-    def subject(self, hit: _Hit, polarity: str = AFFIRM) -> str | None:
+    def subject(self, hit: Hit, polarity: str = AFFIRM) -> str | None:
         """Who did it: the agent after "by", the actor before the predicate in its clause,
         (in Russian) one after it, the speaker's side, or an actor from the sentences before.
         A denial with no agent at all ("not a single X was used", "никто не применял") is
@@ -785,11 +709,11 @@ class _Reader:
         # Without a predicate of ours there ("moved the launchers"), the first actor is it.
         return subjects if verbs else subjects[:1]
 
-    def _refers_back(self, start: int, hit: _Hit) -> bool:
+    def _refers_back(self, start: int, hit: Hit) -> bool:
         """Words in the clause before the predicate that stand for a weapon named earlier."""
         return any(start <= a < hit.start for a, _ in self.referring)
 
-    def agentless(self, hit: _Hit) -> bool:
+    def agentless(self, hit: Hit) -> bool:
         """A passive predicate with no agent: "were not used", "не применялись"."""
         start, _ = self.clause(hit.start)
         gap = self.folded[max(start, hit.start - 30) : hit.start].split()[-3:]
@@ -839,36 +763,6 @@ def calls_report_false(lead: str, rest: str, lexicon: Lexicon) -> bool:
 
 def _is_cyrillic(text: str) -> bool:
     return any("\u0400" <= char <= "\u04ff" for char in text)
-
-
-_QUANTITY_REACH = 30
-# A number standing alone: the digits of a designator (MiG-23, S-300, Tu-22M3) count nothing.
-_NUMBER = re.compile(r"(?<![\w-])(\d{1,4})(?![\w-])")
-_SPACES = re.compile(r"\s+")
-# "71 of the 103", "12 of their 40", "71 из 103": a part of a whole, the word after the
-# part checked by the lexicon.
-_PART_OF = re.compile(r"(?<![\w-])(\d{1,4})\s+(\w+)\s+(?:[^\W\d]+\s+)?\d{1,4}(?![\w-])\D*$")
-_ANAPHOR_QUANTITY_REACH = 12
-
-
-def _quantity(folded: str, weapon_start: int, lexicon: Lexicon,
-              reach: int = _QUANTITY_REACH) -> int | None:
-    """A number in the few words before the weapon: 'two Iskander missiles', 'двух «Искандеров»'."""
-    window_start = max(0, weapon_start - reach)
-    window = folded[window_start:weapon_start]
-    part = _PART_OF.search(window)
-    if part is not None and lexicon.partitive is not None and \
-            lexicon.partitive.fullmatch(part.group(2)):
-        return int(part.group(1))  # "71 of 103 missiles": 71 of them
-    digits = _NUMBER.findall(window)
-    if digits:
-        return int(digits[-1])
-    if lexicon.numbers_pattern is not None:
-        found = lexicon.numbers_pattern.findall(window)
-        if found:
-            word = _SPACES.sub(" ", found[-1])
-            return lexicon.numbers.get(word)
-    return None
 
 
 def _unique(frames: list[ClaimFrame]) -> list[ClaimFrame]:
