@@ -246,6 +246,8 @@ class Lexicon:
     # A perfect auxiliary before a word with one of these endings is no verb of its own:
     # "had found", "have shown" say nothing of owning.
     participle_endings: frozenset[str] = frozenset()
+    # After an actor's possessive, nouns that speak as the actor itself: "Israel's government".
+    voice_nouns: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -285,7 +287,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
               "institution_nouns")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
-                  "perfect_auxiliaries", "participle_endings")
+                  "perfect_auxiliaries", "participle_endings", "voice_nouns")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")

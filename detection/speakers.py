@@ -316,6 +316,9 @@ def _owns_the_speaker(candidate: Speaker, sentence: Sentence, lexicon: Lexicon) 
     # "Haftar's forces said", "Ankara's cooperation was": the owner of what is named next.
     # ("Russia's said" is "Russia has said": a speech verb right after is the owner's own.)
     first = following[0] if following else ""
+    # "Israel's government said": a state's government speaks as the state.
+    if fold(first.strip(",")) in lexicon.voice_nouns:
+        return False
     return first[:1].islower() and (lexicon.speech_verbs is None or
                                     lexicon.speech_verbs.fullmatch(fold(first)) is None)
 

@@ -86,7 +86,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     by_start = sorted(mentions, key=lambda m: m.start)
     mentioned: set[str] = set()
     counted = 0
-    sentences = split_sentences(text)
+    sentences = _with_own_clauses(split_sentences(text), folded_text, lexicon)
     interview = find_interview(text)
     answerers: dict[str | None, Speaker | None] = {}  # an interview's label -> who answers
     if interview is not None:
@@ -153,6 +153,31 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     lede_end = sentences[min(len(sentences), _LEDE_SENTENCES) - 1].end if sentences else 0
     _resolve_surnames(statements, mentions, entities)
     return _without_lede_summaries(statements, lede_end, entities)
+
+
+def _with_own_clauses(sentences: list[Sentence], folded_text: str,
+                      lexicon: Lexicon) -> list[Sentence]:
+    """Sentences, with a clause after a semicolon that has a speech verb of its own read as a
+    sentence: "The group insisted it was an Israeli ship; Israel's government said it was
+    British-owned" holds two statements. A clause with none goes on with what was said."""
+    if lexicon.speech_verbs is None:
+        return sentences
+    out: list[Sentence] = []
+    for sentence in sentences:
+        at = sentence.text.find("; ")
+        quotes = find_quotes(sentence.text) if at >= 0 else []
+        while at >= 0 and not any(s <= at < e for s, e in quotes) and \
+                lexicon.speech_verbs.search(folded_text, sentence.start + at,
+                                            sentence.end) is not None:
+            out.append(Sentence(sentence.start, sentence.start + at, sentence.text[:at],
+                                sentence.paragraph))
+            cut = at + 2
+            sentence = Sentence(sentence.start + cut, sentence.end, sentence.text[cut:],
+                                sentence.paragraph)
+            at = sentence.text.find("; ")
+            quotes = find_quotes(sentence.text) if at >= 0 else []
+        out.append(sentence)
+    return out
 
 
 def _resolve_surnames(statements: list[StatementFound], mentions: list[Mention],

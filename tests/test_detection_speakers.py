@@ -276,7 +276,7 @@ def test_a_speech_verb_after_a_plural_marker_is_a_noun():
 def test_dashed_answers_of_an_interview_are_the_interviewees_and_questions_are_not():
     text = "\n\n".join([
         "Война закончилась в ноябре.",
-        "На вопросы о потерях ответил пресс-секретарь президента России Дмитрий Песков.",
+        "В среду пресс-секретарь президента России Дмитрий Песков провёл брифинг.",
         "— Применяла ли Армения «Искандеры»?",
         "— Армения применяла «Искандеры» в конце войны.",
         "— А сколько их было?",
@@ -308,3 +308,27 @@ def test_a_few_dashed_lines_in_a_report_are_no_interview():
     text = "\n".join(["Война закончилась в ноябре.", "— Армения применяла «Искандеры».",
                       "— Это ложь."])
     assert speakers(Detector(PEOPLE), text) == []
+
+
+def test_a_clause_after_a_semicolon_with_its_own_speech_verb_is_its_own_statement(detector):
+    text = ("Russia insisted the missiles were Armenian; Armenia said they were never fired; "
+            "the dispute went on.")
+    found = detector.detect(text).statements
+    assert [(s.speaker.id, s.text) for s in found] == [
+        ("russia", "the missiles were Armenian"),
+        ("armenia", "they were never fired; the dispute went on")]
+
+
+def test_a_states_government_speaks_as_the_state_but_its_forces_do_not(detector):
+    assert speakers(detector, "Armenia's government said the Iskanders were never fired.") == [
+        ("armenia", "Armenia")]
+    assert speakers(detector, "Armenia's forces said the Iskanders were never fired.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "«Эти ракеты не долетели до цели», — считает аналитик Павел Смирнов.",
+    "«Удары продолжатся», — пригрозил аналитик Павел Смирнов.",
+    "«Ракеты долетели до цели», — отмечает аналитик Павел Смирнов.",
+])
+def test_opinions_and_warnings_are_statements_too(detector, text):
+    assert speakers(detector, text) == [(None, "Павел Смирнов")]
