@@ -21,7 +21,7 @@ from detection.mentions import (
     root_of,
 )
 from detection.places import Gazetteer, Place, default_gazetteer
-from detection.roles import title_holders
+from detection.roles import name_words, title_holders
 from detection.statements import Speaker, StatementFound, find_statements
 from detection.text import normalize
 
@@ -54,6 +54,7 @@ class Detector:
         self.adjective_matcher = build_adjective_matcher(watchlist, self.lexicon.demonyms)
         self.role_matcher = build_role_matcher(watchlist)
         self.title_holders = title_holders(self.matcher.entities, self.lexicon)
+        self.name_words = name_words(watchlist)
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -71,5 +72,5 @@ class Detector:
                           if not any(m.start < a.end and a.start < m.end for m in mentions)]
         statements = find_statements(text, mentions, self.entities, self.lexicon, published_on,
                                      roles=roles, holders=self.title_holders, norm=norm,
-                                     adjectives=adjectives)
+                                     adjectives=adjectives, watch_names=self.name_words)
         return Detection(mentions, statements)

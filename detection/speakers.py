@@ -98,7 +98,10 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
     # "the ministry's spokesman said": a title right before the verb, held by one actor,
     # unless it is part of a name or role found already ("Armenia's prime minister").
     titled = by_title(sentence.text[: verb.start()]) if by_title is not None else None
-    if titled is not None and (not before or titled.start >= before[-1].end):
+    # A name as written that the title or description spans ("the Interior Ministry") is the
+    # description's actor.
+    if titled is not None and (not before or titled.start >= before[-1].end or (
+            before[-1].id is None and titled.start <= before[-1].start)):
         return titled
     # "The general added", "— сказал генерал": a bare title refers back to whoever spoke last;
     # a name merely mentioned before is no antecedent ("Russia and Ukraine traded accusations.

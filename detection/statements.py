@@ -60,14 +60,18 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
                     roles: list[Mention] | None = None,
                     holders: dict | None = None,
                     norm: Normalized | None = None,
-                    adjectives: list[Mention] | None = None) -> list[StatementFound]:
+                    adjectives: list[Mention] | None = None,
+                    watch_names: dict[str, tuple[str, ...]] | None = None
+                    ) -> list[StatementFound]:
     """Every attributed statement in `text`, with its speaker and claim frames.
 
     `roles` are mentions of actors by role ("Armenia's prime minister"): they stand for the
     actor as a speaker, unless the text makes the holder a former one. `norm` is
     `normalize(text)` when the caller has it already. `adjectives` are mentions of actors by
     state adjectives the watchlist does not list: read for claims ("сирийские самолёты не
-    применяли"), never as speakers."""
+    применяли"), never as speakers. `watch_names` are the words of each actor's names
+    (`roles.name_words`), for a description no earlier name explains ("the Interior
+    Ministry said")."""
     statements: list[StatementFound] = []
     last_speaker: dict[int, Speaker] = {}
     # Paragraphs whose last speaker is only a sentence's subject, not someone who spoke.
@@ -109,7 +113,8 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
                 if holders else None
             if resolved is None:
                 earlier = [m for m in by_start[:counted] if m.end <= sentence.start]
-                resolved = resolve_description(before_verb, earlier, entities, lexicon)
+                resolved = resolve_description(before_verb, earlier, entities, lexicon,
+                                               watch_names)
             if resolved is None:
                 return None
             entity_id, written = resolved
@@ -573,6 +578,9 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
     if quotes:
         qs, qe = max(quotes, key=lambda q: q[1] - q[0])
         return sentence.start + qs, sentence.start + qe
+    before = _content_before(sentence, verb, speaker, verb_at, lexicon)
+    if before is not None:
+        return before
     after_verb = sentence.text[verb.end():]
     if speaker.start > verb_at:
         after_verb = sentence.text[speaker.end - sentence.start:]
@@ -588,6 +596,42 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
         return speaker.end, verb_at
     # "CONTENT, X said." with nothing after the verb.
     return sentence.start, min(speaker.start, verb_at)
+
+
+def _content_before(sentence: Sentence, verb: re.Match[str], speaker: Speaker, verb_at: int,
+                    lexicon: Lexicon) -> tuple[int, int] | None:
+    """"CONTENT, X said on Tuesday, adding ...", "CONTENT, — заявил X в понедельник": what was
+    said comes before the attribution when only a few words of time or manner follow it."""
+    attribution = min(speaker.start, verb_at) - sentence.start
+    lead = sentence.text[:attribution].rstrip()
+    if not lead.endswith((",", "—", "–")) or len(lead.split()) < _CONTENT_WORDS:
+        return None
+    rest = sentence.text[max(speaker.end, sentence.start + verb.end()) - sentence.start:]
+    head = fold(rest.split(",", 1)[0]).strip(" .!?;:\"'»”")
+    if not _adverbial_only(head, lexicon):
+        return None
+    content = lead.rstrip(",—– ")
+    return sentence.start, sentence.start + len(content)
+
+
+def _adverbial_only(head: str, lexicon: Lexicon) -> bool:
+    """Whether the folded words after an attribution say only when, where or how: nothing,
+    a phrase opening with a preposition ("on Tuesday", "в понедельник"), a day word
+    ("yesterday") or one adverb ("repeatedly"); not what was said ("Armenia fired ...")."""
+    words = head.split()
+    if not words:
+        return True
+    if len(words) > _ADVERBIAL_WORDS:
+        return False
+    first = words[0]
+    return first in lexicon.non_subject_prepositions or first in lexicon.relative_days or \
+        first in lexicon.weekdays or (len(words) == 1 and first.endswith("ly"))
+
+
+# The fewest words what was said may have before its attribution, and the most words of time
+# or manner ("on Tuesday", "в понедельник вечером") that may follow the attribution.
+_CONTENT_WORDS = 3
+_ADVERBIAL_WORDS = 4
 
 
 def _preceding_actors(text: str, mentions: MentionIndex, sentence: Sentence,

@@ -332,3 +332,35 @@ def test_a_states_government_speaks_as_the_state_but_its_forces_do_not(detector)
 ])
 def test_opinions_and_warnings_are_statements_too(detector, text):
     assert speakers(detector, text) == [(None, "Павел Смирнов")]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Armenia fired Iskander missiles at Shusha, Ivanov said on Tuesday.",
+     "Armenia fired Iskander missiles at Shusha"),
+    ("Armenia fired Iskander missiles, Ivanov said, adding that more were ready.",
+     "Armenia fired Iskander missiles"),
+    ("Армения применяла «Искандеры» в конце войны, — заявил Иванов в понедельник.",
+     "Армения применяла «Искандеры» в конце войны"),
+    # An introduction before the speaker is no content: what follows the verb is.
+    ("In a statement on Monday, Ivanov said Armenia fired Iskander missiles.",
+     "Armenia fired Iskander missiles"),
+])
+def test_what_was_said_before_the_attribution_stays_the_content(text, content):
+    watchlist = [*WATCHLIST, WatchItem(id="ivanov", kind="actor", name="Pavel Ivanov",
+                                       aliases=["Ivanov", "Иванов"], member_of="russia")]
+    found = Detector(watchlist).detect(text).statements
+    assert [(s.speaker.id, s.text) for s in found] == [("ivanov", content)]
+    assert [(c.subject, c.object) for c in found[0].claims] == [("armenia", "iskander")]
+
+
+def test_a_description_no_earlier_name_explains_is_the_one_actor_whose_names_fit_it():
+    watchlist = [*WATCHLIST,
+                 WatchItem(id="armenia-mia", kind="actor", name="Armenian Interior Ministry",
+                           aliases=["Armenian Interior Ministry"], member_of="armenia"),
+                 WatchItem(id="armenia-mod", kind="actor", name="Armenian Defence Ministry",
+                           aliases=["Armenian Defence Ministry"], member_of="armenia")]
+    detector = Detector(watchlist)
+    assert speakers(detector, "The Interior Ministry said Iskander missiles were fired.") == [
+        ("armenia-mia", "Armenian Interior Ministry")]
+    # Two ministries fit "the ministry": nobody is picked.
+    assert speakers(detector, "The ministry said Iskander missiles were fired.") == []
