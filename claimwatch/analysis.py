@@ -155,9 +155,9 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
             detection = detector.detect(article.text, published_on=published_on)
     repository.add_mentions(session=session, article_id=article.id, mentions=detection.mentions)
     voiced: set[tuple[str, str, str]] = set()
-    # One conflict per pair of voices and articles: a speaker who says it twice in one
-    # article, in two words, is not two disputes with the same earlier voice.
-    disputed: set[tuple[str, int, str]] = set()
+    # One conflict per two voices and their positions on a proposition: a speaker who says
+    # it twice, in two words or in two articles, is not two disputes with the same voice.
+    disputed: set[tuple] = set()
     for found in detection.statements:
         institution = _institution(found.speaker.id, detector.entities)
         statement_id, original = repository.add_statement(
@@ -210,7 +210,7 @@ def _institution(speaker_id: str | None, entities: dict[str, Entity]) -> str | N
 
 
 def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, frame,
-                    disputed: set[tuple[str, int, str]],
+                    disputed: set[tuple],
                     detector: Detector, recipients: list[Recipient], report: AnalysisReport,
                     historical: bool, speaker_id: str | None) -> None:
     seen_voices: set[tuple[int, str, str]] = set()
@@ -237,14 +237,20 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
                                        other_statement_id=old.statement_id)
                 report.supports += 1
             continue
-        dispute = (new.speaker_key, statement.article_id, old.speaker_key)
-        if dispute in disputed:
+        proposition = old.proposition if universal else frame.proposition
+        one = (new.speaker_key, new.predicate, new.object, new.polarity, new.quantity)
+        other = (old.speaker_key, old.predicate, old.object, old.polarity, old.quantity)
+        # One dispute per two voices holding two positions: the same speaker saying the same
+        # again, in this article or another, is that dispute again, not a new one.
+        dispute = (proposition, *sorted((one, other), key=repr))
+        if dispute in disputed or repository.voices_in_dispute(
+                session=session, proposition=proposition, one=one, other=other):
             continue
         disputed.add(dispute)
         # Filed under the named agent's proposition: what the analyst looks up.
         conflict_id, created = repository.add_conflict(
             session=session, kind=verdict.kind,
-            proposition=old.proposition if universal else frame.proposition,
+            proposition=proposition,
             statement_id=new.statement_id, other_statement_id=old.statement_id,
             explanation=verdict.explanation)
         if not created:

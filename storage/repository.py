@@ -229,6 +229,36 @@ def add_conflict(*, session: Session, kind: str, proposition: str, statement_id:
     return conflict_id, True
 
 
+def voices_in_dispute(*, session: Session, proposition: str,
+                      one: tuple[str, str, str, str, int | None],
+                      other: tuple[str, str, str, str, int | None]) -> bool:
+    """Whether a conflict on `proposition` already sets two voices against each other, each
+    given as (speaker key, predicate, object, polarity, quantity): the same dispute, voiced
+    again in another article ("Moscow has denied ..." in a background paragraph), is not a
+    new one."""
+    speakers = {one[0], other[0]}
+    rows = session.exec(
+        select(Conflict.statement_id, Conflict.other_statement_id)
+        .where(Conflict.proposition == proposition)).all()
+    ids = {i for row in rows for i in row}
+    if not ids:
+        return False
+    keys = {sid: key_id or name for sid, key_id, name in session.exec(
+        select(Statement.id, Statement.speaker_id, Statement.speaker_name)
+        .where(Statement.id.in_(ids))).all()}
+    pairs = [(a, b) for a, b in rows if {keys.get(a), keys.get(b)} == speakers]
+    if not pairs:
+        return False
+    positions: dict[int, set[tuple[str, str, str, str, int | None]]] = {}
+    for sid, predicate, obj, polarity, quantity in session.exec(
+            select(Claim.statement_id, Claim.predicate, Claim.object, Claim.polarity,
+                   Claim.quantity)
+            .where(Claim.statement_id.in_({i for pair in pairs for i in pair}))).all():
+        positions.setdefault(sid, set()).add((keys[sid], predicate, obj, polarity, quantity))
+    return any({one, other} <= positions.get(a, set()) | positions.get(b, set())
+               for a, b in pairs)
+
+
 def add_support(*, session: Session, proposition: str, statement_id: int,
                 other_statement_id: int) -> bool:
     """Record that two statements agree; returns whether the pair is new."""
