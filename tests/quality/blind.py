@@ -149,25 +149,39 @@ def score_set(blind: BlindSet, exports: Exports) -> SetScore:
             if slug in slugs:
                 found_by_slug.setdefault(slug, []).append(statement)
     for slug in sorted(slugs):
-        gold = list(gold_by_slug.get(slug, []))
-        found_speakers: list[dict] = []
-        for statement in found_by_slug.get(slug, []):
-            speaker = statement["speaker"]
-            if not any(_same_found(speaker, other) for other in found_speakers):
-                found_speakers.append(speaker)
-        for speaker in found_speakers:
-            match = next((g for g in gold if same_speaker(g, speaker, watch_ids)), None)
-            if match is None:
-                score.statements.fp += 1
-                failures.append(f"statement extra {slug}: {speaker.get('id') or speaker.get('name')}")
-            else:
-                gold.remove(match)
-                score.statements.tp += 1
-        score.statements.fn += len(gold)
-        failures += [f"statement missed {slug}: {g}" for g in gold]
+        found = [statement["speaker"] for statement in found_by_slug.get(slug, [])]
+        matched, extra, missed = match_speakers(gold_by_slug.get(slug, []), found, watch_ids)
+        score.statements.tp += len(matched)
+        score.statements.fp += len(extra)
+        score.statements.fn += len(missed)
+        failures += [f"statement extra {slug}: {s.get('id') or s.get('name')}" for s in extra]
+        failures += [f"statement missed {slug}: {g}" for g in missed]
 
     _score_conflicts(blind, exports, score, watch_ids)
     return score
+
+
+def match_speakers(gold: list[str], found: list[dict], watch_ids: set[str]
+                   ) -> tuple[list[dict], list[dict], list[str]]:
+    """One article's found speakers against its labelled ones: (matched, extra, missed).
+
+    A speaker found in several statements counts once, as a labelled speaker does; matching
+    is greedy in the order found. Other measurements of statements (bench.parser_assist)
+    score through here so that their figures mean what the blind gate's do."""
+    unmatched = list(dict.fromkeys(gold))
+    speakers: list[dict] = []
+    for speaker in found:
+        if not any(_same_found(speaker, other) for other in speakers):
+            speakers.append(speaker)
+    matched, extra = [], []
+    for speaker in speakers:
+        match = next((g for g in unmatched if same_speaker(g, speaker, watch_ids)), None)
+        if match is None:
+            extra.append(speaker)
+        else:
+            unmatched.remove(match)
+            matched.append(speaker)
+    return matched, extra, unmatched
 
 
 def _same_found(a: dict, b: dict) -> bool:
