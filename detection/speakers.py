@@ -78,13 +78,19 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
     usable = phrase_heads([c for c in usable if c.end <= verb_at], sentence, lexicon) + \
         phrase_heads([c for c in usable if c.start >= verb_end], sentence, lexicon)
     usable = [c for c in usable if not _governed_by_preposition(c, sentence, verb_at, lexicon)]
-    after = first_after(usable, verb_end, limit=40)
-    # "said that Armenia fired": a name after "that" is what was said, never who said it.
-    if after is not None and not _names_the_speaker(
-            folded[verb.end() : after.start - sentence.start], lexicon):
-        after = None
     lead_in = sentence.text[: verb.start()].rstrip()
     quote_before_verb = any(qe <= verb.start() for _, qe in quotes)
+    # After a quote the verb has no object to mistake for its subject: the name may follow a
+    # day, a place and a long title ("— заявил в субботу на пресс-конференции министр
+    # внутренних дел ... Фатхи Башага").
+    reach = _AFTER_QUOTE_REACH if quote_before_verb and lead_in.endswith(
+        (",", "—", "–", "-")) else _AFTER_REACH
+    after = first_after(usable, verb_end, limit=reach)
+    # "said that Armenia fired": a name after "that" is what was said, never who said it.
+    if after is not None and not _names_the_speaker(
+            folded[verb.end() : after.start - sentence.start], lexicon,
+            _AFTER_QUOTE_WORDS if reach == _AFTER_QUOTE_REACH else _SPEAKER_AFTER_WORDS):
+        after = None
     # «...», — заявил Конашенков. / "...", said Ihnat.
     if after is not None and quote_before_verb:
         return after
@@ -141,6 +147,12 @@ def _speaker_in_phrases(sentence: Sentence, verb: re.Match[str], candidates: lis
 _DETERMINERS_ONLY = {"the", "a", "an", "its", "their", "his", "her"}
 
 
+# How far after a speech verb its speaker may be named: after a quote, further.
+_AFTER_REACH = 40
+_AFTER_QUOTE_REACH = 140
+_AFTER_QUOTE_WORDS = 14
+
+
 def _described_institution(sentence: Sentence, verb: re.Match[str],
                            lexicon: Lexicon) -> Speaker | None:
     """The words as written for an institution off the watchlist that opens the clause of
@@ -181,6 +193,10 @@ def phrase_heads(candidates: list[Speaker], sentence: Sentence,
         if heads:
             previous = heads[-1]
             gap = sentence.text[previous.end - sentence.start : candidate.start - sentence.start]
+            # "Правительства национального согласия (ПНС) Фатхи Башага": an abbreviation in
+            # brackets stays inside the phrase.
+            if not gap.strip(" ()"):
+                gap = gap.replace("(", " ").replace(")", " ")
             words = [fold(w) for w in gap.split()]
             if previous.end <= candidate.start and _PHRASE_GAP.match(gap) and \
                     len(words) <= _MAX_PHRASE_GAP_WORDS and \
@@ -296,11 +312,11 @@ def _bare_title(words: list[str], lexicon: Lexicon) -> bool:
 _INDEFINITE = {"a", "an", "one", "один", "одна", "another"}
 
 
-def _names_the_speaker(gap: str, lexicon: Lexicon) -> bool:
+def _names_the_speaker(gap: str, lexicon: Lexicon, most_words: int) -> bool:
     """Whether the words between a speech verb and a name after it let the name be the one
     who spoke: a few words, no complementizer ("that", "что"), nothing quoted."""
     words = gap.split()
-    if len(words) > _SPEAKER_AFTER_WORDS or any(c in gap for c in "\"«»“”"):
+    if len(words) > most_words or any(c in gap for c in "\"«»“”"):
         return False
     return lexicon.complementizers is None or lexicon.complementizers.search(gap) is None
 

@@ -364,3 +364,18 @@ def test_a_description_no_earlier_name_explains_is_the_one_actor_whose_names_fit
         ("armenia-mia", "Armenian Interior Ministry")]
     # Two ministries fit "the ministry": nobody is picked.
     assert speakers(detector, "The ministry said Iskander missiles were fired.") == []
+
+
+def test_after_a_quote_the_speaker_may_follow_a_day_a_place_and_a_long_title():
+    watchlist = [*PEOPLE,
+                 WatchItem(id="gna", kind="actor", name="Government of National Accord",
+                           aliases=["Правительство национального согласия", "ПНС"]),
+                 WatchItem(id="bashagha", kind="actor", name="Fathi Bashagha",
+                           aliases=["Фатхи Башага"], member_of="gna")]
+    text = ("«Армения применяла «Искандеры»», — заявил в субботу на пресс-конференции министр "
+            "внутренних дел Правительства национального согласия (ПНС) Фатхи Башага.")
+    assert speakers(Detector(watchlist), text) == [("bashagha", "Fathi Bashagha")]
+    # Without a quote before it, a name that far after the verb is what was said about.
+    text = ("Фатхи Башага выступил. Министр заявил в субботу на пресс-конференции в Триполи, "
+            "что Армения применяла «Искандеры».")
+    assert ("armenia", "Armenia") not in speakers(Detector(watchlist), text)
