@@ -369,10 +369,12 @@ def test_a_description_no_earlier_name_explains_is_the_one_actor_whose_names_fit
 def test_after_a_quote_the_speaker_may_follow_a_day_a_place_and_a_long_title():
     watchlist = [*PEOPLE,
                  WatchItem(id="gna", kind="actor", name="Government of National Accord",
-                           aliases=["Правительство национального согласия", "ПНС"]),
+                           aliases=["Правительство национального согласия",
+                                    "Правительства национального согласия", "ПНС"]),
                  WatchItem(id="bashagha", kind="actor", name="Fathi Bashagha",
                            aliases=["Фатхи Башага"], member_of="gna")]
-    text = ("«Армения применяла «Искандеры»», — заявил в субботу на пресс-конференции министр "
+    text = ("«Армения применяла ракеты в конце войны», — заявил в субботу на пресс-конференции "
+            "министр "
             "внутренних дел Правительства национального согласия (ПНС) Фатхи Башага.")
     assert speakers(Detector(watchlist), text) == [("bashagha", "Fathi Bashagha")]
     # Without a quote before it, a name that far after the verb is what was said about.
