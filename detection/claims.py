@@ -121,7 +121,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     """Claim frames for the statement text `content` (which starts at `offset` in the article);
     `folded` is `fold_aligned(content)` when the caller has it already."""
     folded = folded if folded is not None and len(folded) == len(content) else fold_aligned(content)
-    if context.hedged or (lexicon.hedges is not None and lexicon.hedges.search(folded)):
+    if context.hedged:
         return []
     inside = [_Span(m, m.start - offset, m.end - offset)
               for m in mentions_between(mentions, offset, offset + len(content))]
@@ -132,7 +132,7 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     if not weapons and not classes and (antecedents is None or not antecedents.any_between(
             context.paragraph_start, offset + len(content))):
         return []
-    hits = predicate_hits(folded, lexicon)
+    hits = _unhedged(predicate_hits(folded, lexicon), folded, content, lexicon)
     if not hits:
         return []
     if classes:
@@ -157,6 +157,19 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
                                       qualifiers, breaks))
     when = qualifiers.time() if frames else None
     return _unique([when.apply(f) for f in frames] if when else frames)
+
+
+def _unhedged(hits: list[Hit], folded: str, content: str, lexicon: Lexicon) -> list[Hit]:
+    """The predicates outside a hedged part of the statement: a hedge ("may have", "не
+    исключается") holds for the sentence or the semicolon clause it is in, not for the rest
+    ("very sure chlorine was used; sarin is not ruled out")."""
+    if not hits or lexicon.hedges is None or lexicon.hedges.search(folded) is None:
+        return hits
+    ends = [0, *sorted(e for s, e in clause_breaks(folded, lexicon, content)
+                       if folded[s] in HARD_BREAKS or folded[s] == ";"), len(folded)]
+    hedged = [(a, b) for a, b in zip(ends, ends[1:], strict=False)
+              if lexicon.hedges.search(folded, a, b) is not None]
+    return [hit for hit in hits if not any(a <= hit.start < b for a, b in hedged)]
 
 
 def _read(reader: _Reader) -> tuple[list[ClaimFrame], bool]:
@@ -219,6 +232,9 @@ def _class_spans(folded: str, inside: list[_Span], lexicon: Lexicon) -> list[_Sp
 
 
 _WORD = re.compile(r"\w+")
+# Words between a noun predicate and the Russian agent after it: "применения «Искандеров»
+# армянской армией".
+_NOMINAL_AFTER_GAP = 3
 # Words between an event's weapon and "took place": "Iskander strike on the airfield".
 _EVENT_GAP = 5
 # A weapon this few words before a predicate is what the predicate is about even when an
@@ -648,6 +664,8 @@ class _Reader:
         before = [a for a in actors if start <= a.start and a.end <= hit.start]
         if self._nobody(start, hit.start):
             return ANYONE
+        if self._nominal(hit) and not self.context.denial_verb:
+            return self._nominal_agent(hit, before)
         if not before and len(self.folded[start : hit.start].split()) <= 1:
             # "Armenian forces fired X and used Y": the verbs share their subject, when
             # nothing but a negation or an adverb stands between the conjunction and the verb.
@@ -708,6 +726,28 @@ class _Reader:
         subjects = [a for a in actors if previous <= a.start and a.end <= end]
         # Without a predicate of ours there ("moved the launchers"), the first actor is it.
         return subjects if verbs else subjects[:1]
+
+    def _nominal(self, hit: Hit) -> bool:
+        """A predicate named as a noun: "the use of chlorine", "в применении хлора"."""
+        pattern = self.lexicon.nominal_predicates
+        return pattern is not None and pattern.match(self.folded, hit.start) is not None
+
+    def _nominal_agent(self, hit: Hit, before: list[_Span]) -> str:
+        """Whose use a noun names: the actor right before it, prepositions and articles aside
+        ("Russia's use of", "обвинила российскую авиацию в применении"); else nobody in
+        particular ("Washington is sure of the use of chlorine" says nothing of Washington
+        using it)."""
+        if before and all(w in self.lexicon.non_subject_prepositions or w in _DETERMINERS
+                          for w in _WORD.findall(self.folded, before[-1].end, hit.start)):
+            return root_of(before[-1].mention.entity, self.context.entities)
+        # Russian names the agent after the noun, in the instrumental: "применении Арменией
+        # «Искандеров»", "применения «Искандеров» армянской армией".
+        _, end = self.clause(hit.start)
+        after = next((a for a in self.actors if hit.end <= a.start < end), None)
+        if after is not None and _is_cyrillic(after.mention.surface) and \
+                len(_WORD.findall(self.folded, hit.end, after.start)) <= _NOMINAL_AFTER_GAP:
+            return root_of(after.mention.entity, self.context.entities)
+        return ANYONE
 
     def _refers_back(self, start: int, hit: Hit) -> bool:
         """Words in the clause before the predicate that stand for a weapon named earlier."""

@@ -246,6 +246,7 @@ class Lexicon:
     # A perfect auxiliary before a word with one of these endings is no verb of its own:
     # "had found", "have shown" say nothing of owning.
     participle_endings: frozenset[str] = frozenset()
+    nominal_predicates: re.Pattern[str] | None = None
     # After an actor's possessive, nouns that speak as the actor itself: "Israel's government".
     voice_nouns: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
@@ -285,7 +286,7 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "own_possessives", "maker_marks", "relative_openers", "report_nouns",
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
-              "institution_nouns")
+              "institution_nouns", "nominal_predicates")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
                   "perfect_auxiliaries", "participle_endings", "voice_nouns")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.

@@ -387,8 +387,12 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
     if lead and lexicon.denial_phrases is not None and any(
             denies_what_follows(lead, m) for m in lexicon.denial_phrases.finditer(lead)):
         denial = not denial
-    hedged = lexicon.hedges is not None and lexicon.hedges.search(folded) is not None
     rel = content_start - sentence.start
+    # A hedge around what was said ("declined to confirm that ...", "..., though he could not
+    # confirm it") holds for all of it; one inside holds for its own clause (extract_claims).
+    hedged = lexicon.hedges is not None and (
+        lexicon.hedges.search(folded, 0, rel) is not None or
+        lexicon.hedges.search(folded, rel + content_end - content_start) is not None)
     # "called reports that ... nonsense": the report is named before what it says.
     called_false = not denial and calls_report_false(folded[:rel], folded[rel:], lexicon)
     context = Context(entities=entities, speaker_id=speaker.id, denial_verb=denial,

@@ -312,3 +312,30 @@ def test_a_perfect_auxiliary_is_no_owning_but_had_with_a_count_is(detector):
                             "attaches.") == []
     assert claims(detector, "Ivanov said Armenia had ten Iskander missiles.") == [
         ("armenia", "own", "iskander", "affirm")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Who is sure of a use is not who used it.
+    ("Иванов заявил, что Россия уверена в применении «Искандеров».",
+     [("anyone", "use", "iskander", "affirm")]),
+    ("Ivanov said Russia was sure of the use of Iskander missiles.",
+     [("anyone", "use", "iskander", "affirm")]),
+    # The actor right before the noun, after "by", or in the Russian instrumental after it.
+    ("Ivanov said Armenia's use of Iskander missiles was proven.",
+     [("armenia", "use", "iskander", "affirm")]),
+    ("Ivanov said the use of Iskander missiles by Armenia was proven.",
+     [("armenia", "use", "iskander", "affirm")]),
+    ("Иванов заявил, что применение Арменией «Искандеров» доказано.",
+     [("armenia", "use", "iskander", "affirm")]),
+])
+def test_a_predicate_named_as_a_noun_has_the_agent_its_noun_phrase_gives(detector, text,
+                                                                       expected):
+    assert claims(detector, text) == expected
+
+
+def test_a_hedge_holds_for_its_own_clause_not_for_the_statement(detector):
+    text = ("Ivanov said Armenia fired Iskander missiles at Shusha; that they also fired Tochka "
+            "missiles may be true.")
+    assert claims(detector, text) == [("armenia", "use", "iskander", "affirm")]
+    assert claims(detector, "Ivanov said Armenia may have fired Iskander missiles.") == []
+    assert claims(detector, "Ivanov declined to confirm that Armenia fired Iskanders.") == []
