@@ -124,6 +124,9 @@ class Predicate:
     # A weapon as the subject of these words was itself used ("the launchers fired", "the
     # missiles struck"), so a noun standing for it before the verb is what the claim is about.
     weapon_subject: bool = False
+    # Says nothing of where it happened (a supply, a possession): an article's place is not
+    # lent to it (statements.lend_article_place).
+    placeless: bool = False
     # The object's owner thereby claims this class: what is shot down is lost ("shot down 21
     # Russian aircraft": Russia lost 21 aircraft).
     owner_loses: str | None = None
@@ -418,6 +421,7 @@ def build_lexicon(data: dict) -> Lexicon:
                 evidence_for=spec.get("as"), negative=negative,
                 speaker_side=bool(spec.get("speaker_side")),
                 weapon_subject=bool(spec.get("weapon_subject")),
+                placeless=bool(spec.get("placeless")),
                 owner_loses=spec.get("owner_loses"),
                 event=spec.get("event"),
             )

@@ -17,6 +17,7 @@ from detection.lexicon import Lexicon
 from detection.mentions import Mention
 from detection.places import ArticlePlaces, Gazetteer
 from detection.text import fold
+from detection.transliteration import place_skeleton
 
 ONLY = "only"
 NOT = "not"
@@ -188,3 +189,30 @@ class Qualifiers:
             word = lexicon.exclusive_words.match(folded, end + len(rest) - len(rest.lstrip()))
             return word is not None and _CLAUSE_END.match(folded, word.end()) is not None
         return False
+
+
+def main_unlisted_place(text: str, lexicon: Lexicon, places: ArticlePlaces,
+                        mentions: list[Mention]) -> str | None:
+    """The place an article is about when the gazetteer does not list it: the name after a
+    preposition ("in Douma", "в Думе") named more often than any other such name, twice at
+    least; a watchlist name, a listed place, a month or a weekday is none."""
+    found: dict[str, list[str]] = {}
+    for match in _UNLISTED_PLACE.finditer(text):
+        name = match.group(1)
+        first = fold(name.split()[0])
+        if first in lexicon.months or first in lexicon.weekdays or any(
+                m.start < match.end(1) and match.start(1) < m.end for m in mentions):
+            continue
+        if places.find(match.start(1), match.end(1)):
+            continue
+        found.setdefault(place_skeleton(fold(name)), []).append(name)
+    if not found:
+        return None
+    ranked = sorted(found.values(), key=len, reverse=True)
+    first = ranked[0]
+    if len(first) < _MAIN_PLACE_MIN or (len(ranked) > 1 and len(ranked[1]) == len(first)):
+        return None
+    return first[0]
+
+
+_MAIN_PLACE_MIN = 2

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import attrgetter
 
@@ -15,6 +16,7 @@ from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
 from detection.names import WrittenNames, is_title
 from detection.places import ArticlePlaces, default_gazetteer
+from detection.qualifiers import main_unlisted_place
 from detection.roles import resolve_description, resolve_title, title_holders
 from detection.speakers import (
     TRIM,
@@ -26,6 +28,7 @@ from detection.speakers import (
     speaker_for_verb,
 )
 from detection.text import Normalized, Sentence, find_quotes, fold, fold_aligned, split_sentences
+from detection.transliteration import place_skeleton
 
 _MIN_QUOTE_WORDS = 4
 # Without connectors in the lexicon, only punctuation stands between a verb and what was said.
@@ -157,7 +160,39 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
         remembered.discard(sentence.paragraph)
     lede_end = sentences[min(len(sentences), _LEDE_SENTENCES) - 1].end if sentences else 0
     _resolve_surnames(statements, mentions, entities)
-    return _without_lede_summaries(statements, lede_end, entities)
+    statements = _without_lede_summaries(statements, lede_end, entities)
+    lend_article_place(statements, lexicon,
+                       lambda: main_unlisted_place(text, lexicon, places, mentions))
+    return statements
+
+
+def lend_article_place(statements: list[StatementFound], lexicon: Lexicon,
+                       main_place: Callable[[], str | None]) -> None:
+    """Claims that name no place take the one place every placed claim of the article names,
+    or, with none placed, the town the article is about (`main_place`): a report on the
+    attack "in Douma" whose denials say only "no chemical attack took place" speaks of Douma,
+    not of Khan Shaykhun a year before. Two places named lend nothing; nor is a place lent to
+    what has none (a supply, a possession)."""
+    placeless = {p.name for p in lexicon.predicates if p.placeless}
+    unplaced = [c for s in statements for c in s.claims
+                if not c.place and c.predicate not in placeless]
+    if not unplaced:
+        return
+    placed = [c for s in statements for c in s.claims
+              if c.place and c.place_scope is None and c.predicate not in placeless]
+    if placed:
+        if len({c.place_id or place_skeleton(fold(c.place)) for c in placed}) != 1:
+            return
+        place, place_id = placed[0].place, placed[0].place_id
+    else:
+        place, place_id = main_place(), None
+        if place is None:
+            return
+    for statement in statements:
+        statement.claims = [
+            replace(c, place=place, place_id=place_id)
+            if not c.place and c.predicate not in placeless else c
+            for c in statement.claims]
 
 
 def _with_own_clauses(sentences: list[Sentence], folded_text: str,

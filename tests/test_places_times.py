@@ -353,3 +353,32 @@ def test_a_month_or_a_weekday_after_a_preposition_is_no_place(detector):
     frame = frame_of(detector, "Kirby said Russian forces fired S-300 missiles in August at "
                                "Starobilsk.")
     assert frame.place == "Starobilsk"
+
+
+def places_of(detector, text):
+    return [(c.predicate, c.polarity, c.place) for s in detector.detect(text).statements
+            for c in s.claims]
+
+
+def test_claims_with_no_place_take_the_one_place_the_article_names(detector):
+    text = ("Kirby said Russian forces fired S-300 missiles at Starobilsk.\n"
+            "Ihnat said Russian forces never fired S-300 missiles.")
+    assert places_of(detector, text) == [("use", "affirm", "Starobilsk"),
+                                          ("use", "deny", "Starobilsk")]
+    # Two places named: no telling which one an unplaced claim means.
+    text = ("Kirby said Russian forces fired S-300 missiles at Starobilsk.\n"
+            "Ihnat said Russian forces fired S-300 missiles at Svatove.\n"
+            "Kirby said Russian forces never fired S-300 missiles.")
+    assert places_of(detector, text)[-1] == ("use", "deny", None)
+
+
+def test_with_no_claim_placed_the_town_the_article_is_about_is_lent(detector):
+    text = ("The strike in Starobilsk killed four. Rescuers worked in Starobilsk all night.\n"
+            "Officials in Kyiv met on Monday.\n"
+            "Ihnat said Russian forces never fired S-300 missiles.")
+    assert places_of(detector, text) == [("use", "deny", "Starobilsk")]
+    # Named no more often than another town: none.
+    text = ("The strike in Starobilsk killed four. Rescuers worked in Svatove.\n"
+            "Officials met in Svatove and in Starobilsk.\n"
+            "Ihnat said Russian forces never fired S-300 missiles.")
+    assert places_of(detector, text) == [("use", "deny", None)]
