@@ -616,7 +616,8 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
                       lexicon: Lexicon) -> tuple[int, int]:
     if quotes:
         qs, qe = max(quotes, key=lambda q: q[1] - q[0])
-        return sentence.start + qs, sentence.start + qe
+        if _quote_is_the_statement(sentence, qs, qe, verb, speaker, verb_at):
+            return sentence.start + qs, sentence.start + qe
     before = _content_before(sentence, verb, speaker, verb_at, lexicon)
     if before is not None:
         return before
@@ -635,6 +636,31 @@ def _content_for_verb(sentence: Sentence, verb: re.Match[str], speaker: Speaker,
         return speaker.end, verb_at
     # "CONTENT, X said." with nothing after the verb.
     return sentence.start, min(speaker.start, verb_at)
+
+
+def _quote_is_the_statement(sentence: Sentence, qs: int, qe: int, verb: re.Match[str],
+                            speaker: Speaker, verb_at: int) -> bool:
+    """Whether the quote is what was said, not a few quoted words inside reported speech
+    ("said its forces had scored "a precise and direct hit" on the carrier"): it ends before
+    the attribution ("...," said X), or opens right after it and runs to the sentence's end."""
+    # A speaker named in an earlier sentence ("he said", "the colonel added") is not here.
+    inside = sentence.start <= speaker.start < sentence.end
+    attribution_start = (min(speaker.start, verb_at) if inside else verb_at) - sentence.start
+    attribution_end = (max(speaker.end, sentence.start + verb.end()) if inside
+                       else sentence.start + verb.end()) - sentence.start
+    if qe <= attribution_start or qs < attribution_end <= qe:
+        return True
+    between = sentence.text[attribution_end:qs]
+    after = sentence.text[qe:]
+    return qs >= attribution_end and len(_WORDS.findall(between)) <= _QUOTE_LEAD_WORDS and \
+        len(_WORDS.findall(after)) <= _QUOTE_TAIL_WORDS
+
+
+# A quote is what was said when at most this many words stand between the attribution and
+# it ("said on Tuesday that: "..."") and after it ("..." at a briefing).
+_QUOTE_LEAD_WORDS = 4
+_QUOTE_TAIL_WORDS = 4
+_WORDS = re.compile(r"\w+")
 
 
 def _content_before(sentence: Sentence, verb: re.Match[str], speaker: Speaker, verb_at: int,

@@ -212,7 +212,8 @@ def _inside_quote(fragment: str) -> bool:
     low_pairs = min(fragment.count("„"), fragment.count("“"))
     opened = fragment.count("«") + fragment.count("„") + fragment.count("“") - low_pairs
     closed = fragment.count("»") + fragment.count("”") + low_pairs
-    return opened > closed
+    # Straight quotes open and close alike: an odd number leaves one open.
+    return opened > closed or fragment.count('"') % 2 == 1
 
 
 def _add_sentence(out: list[Sentence], line: str, start: int, end: int, offset: int,

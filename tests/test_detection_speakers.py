@@ -381,3 +381,28 @@ def test_after_a_quote_the_speaker_may_follow_a_day_a_place_and_a_long_title():
     text = ("Фатхи Башага выступил. Министр заявил в субботу на пресс-конференции в Триполи, "
             "что Армения применяла «Искандеры».")
     assert ("armenia", "Armenia") not in speakers(Detector(watchlist), text)
+
+
+IVANOV = [*WATCHLIST, WatchItem(id="ivanov", kind="actor", name="Pavel Ivanov",
+                                 aliases=["Ivanov"], member_of="russia")]
+
+
+def test_a_quoted_fragment_inside_reported_speech_is_not_all_that_was_said():
+    detector = Detector(IVANOV)
+    text = ('Ivanov said Armenian forces had fired "a whole battery of missiles" at Shusha '
+            'using Iskander launchers.')
+    found = detector.detect(text).statements
+    assert found[0].text.startswith("Armenian forces had fired")
+    assert [(c.subject, c.object) for c in found[0].claims] == [("armenia", "iskander")]
+    # A quote that is the statement stays its content.
+    text = '"Armenia never fired the Iskander missiles at all," Ivanov said on Tuesday.'
+    assert detector.detect(text).statements[0].text.startswith("Armenia never fired")
+
+
+def test_a_straight_quote_of_two_sentences_is_one_statement():
+    detector = Detector(IVANOV)
+    text = 'Ivanov said: "These claims are false. Armenia never fired Iskander missiles."'
+    found = detector.detect(text).statements
+    assert len(found) == 1
+    assert [(c.subject, c.object, c.polarity) for c in found[0].claims] == [
+        ("armenia", "iskander", "deny")]
