@@ -252,6 +252,8 @@ class Lexicon:
     nominal_predicates: re.Pattern[str] | None = None
     # After an actor's possessive, nouns that speak as the actor itself: "Israel's government".
     voice_nouns: frozenset[str] = frozenset()
+    # Between a speaker's description and its speech verb: "the Interior Ministry also said".
+    attribution_adverbs: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -291,7 +293,8 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
               "institution_nouns", "nominal_predicates")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
-                  "perfect_auxiliaries", "participle_endings", "voice_nouns")
+                  "perfect_auxiliaries", "participle_endings", "voice_nouns",
+                  "attribution_adverbs")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")

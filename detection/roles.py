@@ -105,7 +105,10 @@ def resolve_description(before_verb: str, earlier: list[Mention], entities: dict
     ("the mechanism", "the organisation", "миссия") whose noun is a word of an actor's name as
     the article wrote it before; the latest such actor. English needs its article ("the"),
     as "mechanism said" alone is no description; Russian has none."""
-    match = _DESCRIPTION.search(before_verb.rstrip())
+    words_before = before_verb.split()
+    while words_before and fold(words_before[-1]) in lexicon.attribution_adverbs:
+        words_before.pop()
+    match = _DESCRIPTION.search(" ".join(words_before))
     if match is None:
         return None
     written = match.group(1)

@@ -121,8 +121,11 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             if resolved is None:
                 return None
             entity_id, written = resolved
-            end = sentence.start + len(before_verb.rstrip())
-            return Speaker(entity_id, entities[entity_id].name, written, end - len(written), end)
+            # Where the words are: an adverb may stand between them and the verb ("also").
+            at = before_verb.rfind(written)
+            start = sentence.start + (at if at >= 0 else len(before_verb.rstrip()) - len(written))
+            return Speaker(entity_id, entities[entity_id].name, written, start,
+                           start + len(written))
 
         # The sentence's own mentions, found once for all that reads the sentence.
         local = index.between(sentence.start, sentence.end)

@@ -362,6 +362,8 @@ def test_a_description_no_earlier_name_explains_is_the_one_actor_whose_names_fit
     detector = Detector(watchlist)
     assert speakers(detector, "The Interior Ministry said Iskander missiles were fired.") == [
         ("armenia-mia", "Armenian Interior Ministry")]
+    assert speakers(detector, "The Interior Ministry also said Iskander missiles were "
+                              "fired.") == [("armenia-mia", "Armenian Interior Ministry")]
     # Two ministries fit "the ministry": nobody is picked.
     assert speakers(detector, "The ministry said Iskander missiles were fired.") == []
 
