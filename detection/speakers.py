@@ -189,23 +189,43 @@ def phrase_heads(candidates: list[Speaker], sentence: Sentence,
     the names into one phrase; without one, two names in a row are a subject and its object
     ("Azərbaycan Müdafiə Nazirliyi Ermənistanın ... təkzib edib")."""
     heads: list[Speaker] = []
+    # Heads whose phrase ends in a modifier a preposition governs ("X of the United Nations"):
+    # a name coordinated with that modifier ("... and the OPCW") modifies the head too.
+    modified: set[int] = set()
     for candidate in candidates:
         if heads:
             previous = heads[-1]
             gap = sentence.text[previous.end - sentence.start : candidate.start - sentence.start]
+            bracketed = not gap.strip(" ()") and "(" in gap
             # "Правительства национального согласия (ПНС) Фатхи Башага": an abbreviation in
             # brackets stays inside the phrase.
             if not gap.strip(" ()"):
                 gap = gap.replace("(", " ").replace(")", " ")
             words = [fold(w) for w in gap.split()]
+            if previous.end <= candidate.start and (
+                    bracketed or (len(heads) - 1 in modified and _COORDINATOR.fullmatch(gap))):
+                # "the Organisation for the Prohibition of Chemical Weapons (OPCW)", "X of
+                # the United Nations and the OPCW": the head stays, unless only the name in
+                # brackets is on the watchlist ("U.S. Africa Command (AFRICOM)").
+                head = candidate if bracketed and previous.id is None else previous
+                heads[-1] = Speaker(head.id, head.name, head.surface, previous.start,
+                                    candidate.end)
+                continue
             if previous.end <= candidate.start and _PHRASE_GAP.match(gap) and \
                     len(words) <= _MAX_PHRASE_GAP_WORDS and \
                     not any(_is_clause_word(w, lexicon) for w in words) and \
                     _titled_phrase(previous, words, sentence, lexicon):
-                heads[-1] = _joined(previous, candidate, gap, sentence, lexicon)
+                joined = _joined(previous, candidate, gap, sentence, lexicon)
+                heads[-1] = joined
+                if joined.name == previous.name != candidate.name:
+                    modified.add(len(heads) - 1)
                 continue
         heads.append(candidate)
     return heads
+
+
+# Between two modifiers of one head: "and", "and the", "и".
+_COORDINATOR = re.compile(r"\s*(?:and(?:\s+the)?|и)\s*", re.IGNORECASE)
 
 
 def _titled_phrase(previous: Speaker, gap_words: list[str], sentence: Sentence,

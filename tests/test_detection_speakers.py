@@ -408,3 +408,22 @@ def test_a_straight_quote_of_two_sentences_is_one_statement():
     assert len(found) == 1
     assert [(c.subject, c.object, c.polarity) for c in found[0].claims] == [
         ("armenia", "iskander", "deny")]
+
+
+def test_names_coordinated_after_of_and_in_brackets_modify_the_head():
+    watchlist = [*IVANOV,
+                 WatchItem(id="jim", kind="actor", name="Joint Investigative Mechanism",
+                           aliases=["Joint Investigative Mechanism"]),
+                 WatchItem(id="un", kind="actor", name="United Nations",
+                           aliases=["United Nations"]),
+                 WatchItem(id="opcw", kind="actor", name="OPCW",
+                           aliases=["OPCW", "Organisation for the Prohibition of Chemical "
+                                    "Weapons"]),
+                 WatchItem(id="africom", kind="actor", name="US Africa Command",
+                           aliases=["AFRICOM"])]
+    detector = Detector(watchlist)
+    text = ("The Joint Investigative Mechanism of the United Nations and the Organisation for "
+            "the Prohibition of Chemical Weapons (OPCW) said Armenia fired Iskander missiles.")
+    assert speakers(detector, text) == [("jim", "Joint Investigative Mechanism")]
+    text = "Armenia fired Iskander missiles, U.S. Africa Command (AFRICOM) said on Tuesday."
+    assert speakers(detector, text) == [("africom", "US Africa Command")]
