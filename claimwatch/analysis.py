@@ -183,7 +183,9 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               time_start=frame.time_start, time_end=frame.time_end,
                               time_scope=frame.time_scope, subject=frame.subject,
                               predicate=frame.predicate, object=frame.object,
-                              object_class=_object_class(frame.object, detector.entities))
+                              object_class=_object_class(frame.object, detector.entities),
+                              universal_classes=tuple(sorted(
+                                  detector.lexicon.universal_classes)))
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
                                 disputed=disputed,
@@ -193,9 +195,14 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
 
 
 def _class_members(obj: str, detector: Detector) -> list[str]:
-    """The watchlist weapons of the class a claim's object names ([] for a weapon)."""
-    if obj in detector.entities or obj not in detector.lexicon.classes:
+    """The watchlist weapons of the class a claim's object names ([] for a weapon); for a
+    class of every weapon, every weapon and every other class."""
+    lexicon = detector.lexicon
+    if obj in detector.entities or obj not in lexicon.classes:
         return []
+    if obj in lexicon.universal_classes:
+        return [e.id for e in detector.entities.values() if e.kind == "weapon"] + sorted(
+            lexicon.classes - lexicon.universal_classes)
     return [e.id for e in detector.entities.values() if e.weapon_class == obj]
 
 
@@ -221,10 +228,11 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
     for claim, statement, other_source in repository.claims_on(
             session=session, proposition=frame.proposition, exclude_article=article.id,
             also=broader_propositions(frame.subject, frame.predicate, frame.object,
-                                      new.object_class),
+                                      new.object_class, new.universal_classes),
             predicate=frame.predicate if universal else None,
             objects=[frame.object, *members] if universal else None):
-        old = _record(claim, statement, other_source, detector.entities)
+        old = _record(claim, statement, other_source, detector.entities,
+                      tuple(sorted(detector.lexicon.universal_classes)))
         voice = (statement.article_id, old.speaker_key, old.polarity)
         if voice in seen_voices:
             continue
@@ -266,8 +274,8 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
             report.alerts += 1
 
 
-def _record(claim: Claim, statement: Statement, source_id: str,
-            entities: dict[str, Entity]) -> ClaimRecord:
+def _record(claim: Claim, statement: Statement, source_id: str, entities: dict[str, Entity],
+            universal: tuple[str, ...] = ()) -> ClaimRecord:
     return ClaimRecord(
         statement_id=statement.id, speaker_key=statement.speaker_id or statement.speaker_name,
         speaker_name=statement.speaker_name,
@@ -277,4 +285,5 @@ def _record(claim: Claim, statement: Statement, source_id: str,
         place_id=claim.place_id, place_scope=claim.place_scope, time=claim.time,
         time_start=claim.time_start, time_end=claim.time_end, time_scope=claim.time_scope,
         subject=claim.subject, predicate=claim.predicate, object=claim.object,
-        object_class=_object_class(claim.object, entities))
+        object_class=_object_class(claim.object, entities),
+        universal_classes=universal)

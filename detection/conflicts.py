@@ -78,6 +78,8 @@ class ClaimRecord:
     object: str | None = None
     # The class the object (a weapon) belongs to: a denial of the class covers it.
     object_class: str | None = None
+    # Classes that cover every weapon ("weapons", "оружие"): denying one covers this object.
+    universal_classes: tuple[str, ...] = ()
 
     @property
     def period(self) -> tuple[date | None, date | None] | None:
@@ -149,7 +151,10 @@ def _wider_denial(new: ClaimRecord, old: ClaimRecord) -> tuple[ClaimRecord, Clai
         return None
     denial, affirmation = (new, old) if new.polarity != AFFIRM else (old, new)
     subject = _broader(denial.subject, affirmation.subject, ANYONE)
-    obj = _broader(denial.object, affirmation.object, affirmation.object_class)
+    if denial.object in affirmation.universal_classes and affirmation.object != denial.object:
+        obj: bool | None = True  # "sent no weapons" covers drones and every other weapon
+    else:
+        obj = _broader(denial.object, affirmation.object, affirmation.object_class)
     if subject is False or obj is False or (subject is None and obj is None):
         return None
     return denial, affirmation
@@ -174,14 +179,15 @@ def _universal_verdict(new: ClaimRecord, old: ClaimRecord,
 
 
 def broader_propositions(subject: str, predicate: str, obj: str,
-                         obj_class: str | None) -> list[str]:
+                         obj_class: str | None, universal: tuple[str, ...] = ()) -> list[str]:
     """The propositions whose denial would cover this one: anyone's instead of the agent's,
-    the weapon's class instead of the weapon; none for one whose object is its subject
-    ("iskander explode")."""
+    the weapon's class instead of the weapon, a class of every weapon (`universal`); none for
+    one whose object is its subject ("iskander explode")."""
     if subject == obj:
         return []
     subjects = [subject] + ([ANYONE] if subject != ANYONE else [])
-    objects = [obj] + ([obj_class] if obj_class and obj_class != obj else [])
+    objects = [obj] + ([obj_class] if obj_class and obj_class != obj else []) + [
+        u for u in universal if u != obj]
     return [proposition_key(s, predicate, o) for s in subjects for o in objects
             if (s, o) != (subject, obj)]
 

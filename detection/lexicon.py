@@ -239,6 +239,9 @@ class Lexicon:
     # Classes whose noun is itself what disputes are about ("chemical weapons"): it makes
     # claims of any predicate; the others' nouns only say what an owner lost.
     claimed_classes: frozenset[str] = frozenset()
+    # Classes whose noun covers every weapon ("weapons", "оружие"): denying the class denies
+    # each weapon and each class ("has not sent weapons to Yemen" against "sent drones").
+    universal_classes: frozenset[str] = frozenset()
     own_possessives: re.Pattern[str] | None = None
     maker_marks: re.Pattern[str] | None = None
     # Right before a predicate, these make it a relative clause about a noun ("the systems
@@ -334,6 +337,8 @@ def load_lexicon_data(paths: list[Path]) -> dict:
             merged["classes"].setdefault(name, []).extend(nouns or [])
             if isinstance(spec, dict) and spec.get("any_claim"):
                 merged.setdefault("claimed_classes", set()).add(name)
+            if isinstance(spec, dict) and spec.get("covers_all"):
+                merged.setdefault("universal_classes", set()).add(name)
         for key in (*_LIST_KEYS, *_WORD_SET_KEYS, "clause_breaks"):
             entries = data.get(key) or []
             _check_text(path, key, entries)
@@ -456,6 +461,7 @@ def build_lexicon(data: dict) -> Lexicon:
         for name in spec["names"]:
             lexicon.demonyms.setdefault(fold(name), []).extend(adjectives)
     lexicon.claimed_classes = frozenset(data.get("claimed_classes") or ())
+    lexicon.universal_classes = frozenset(data.get("universal_classes") or ())
     if classes:
         lexicon.class_groups = {f"c{i}": name for i, name in enumerate(classes)}
         lexicon.class_nouns = _grouped({f"c{i}": nouns

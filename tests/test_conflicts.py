@@ -335,6 +335,23 @@ def test_an_agentless_affirmation_meets_only_a_denial_that_nobody_did_it(databas
     assert found == {("kirby", "kanaani", "anyone use iskander")}
 
 
+@pytest.mark.parametrize("order", ["denial last", "denial first"])
+def test_a_denial_of_any_weapon_covers_each_weapon(database_url, order):
+    cfg = config(database_url, recipients=[])
+    texts = ["Kirby said that Iran supplied Shahed drones to Russia.",
+             "Kanaani said Iran does not provide weapons to Russia."]
+    if order == "denial first":
+        texts.reverse()
+    for day, text in enumerate(texts, 1):
+        publish(database_url, "ab"[day - 1], text, day)
+    # Using weapons is another predicate: no conflict with a denial of supplying them.
+    publish(database_url, "c", "Ihnat said Russian forces used Shahed drones.", 3)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = {(c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"])
+             for c in conflicts(database_url)}
+    assert found == ({("kanaani", "kirby")} if order == "denial last" else {("kirby", "kanaani")})
+
+
 def test_running_totals_of_losses_conflict_only_when_one_cannot_follow_the_other(database_url):
     watchlist = [
         {"id": "russia", "kind": "actor", "name": "Russia", "aliases": ["Russia", "Russian"]},
