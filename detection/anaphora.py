@@ -141,11 +141,26 @@ class Antecedents:
 
     def find(self, anaphor: Anaphor, at: int, paragraph_start: int) -> Mention | None:
         """The last weapon named before `at` in the paragraph that the anaphor agrees with:
-        never one from an earlier paragraph."""
+        never one from an earlier paragraph, save for a noun of a weapon class ("the
+        carrier"), which may stand for a weapon of that class in the paragraph before."""
         for mention in reversed(mentions_between(self.weapons, paragraph_start, at)):
             if self._agrees(anaphor, mention):
                 return mention
+        if anaphor.kind in self.lexicon.classes:
+            start = self.previous_paragraph(paragraph_start)
+            for mention in reversed(mentions_between(self.weapons, start, paragraph_start)):
+                # Only a weapon the watchlist puts in that class ("the carrier": a ship).
+                entity = self.entities.get(mention.entity)
+                if entity is not None and entity.weapon_class == anaphor.kind:
+                    return mention
         return None
+
+    def previous_paragraph(self, paragraph_start: int) -> int:
+        """Where the paragraph with words before the one starting at `paragraph_start` starts."""
+        end = paragraph_start - 1
+        while end > 0 and not self.folded[self.folded.rfind("\n", 0, end) + 1 : end].strip():
+            end = self.folded.rfind("\n", 0, end)
+        return self.folded.rfind("\n", 0, max(end, 0)) + 1
 
     def _agrees(self, anaphor: Anaphor, mention: Mention) -> bool:
         if anaphor.kind is not None and anaphor.kind != ANY_KIND:

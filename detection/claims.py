@@ -128,9 +128,11 @@ def extract_claims(content: str, offset: int, mentions: list[Mention], lexicon: 
     weapons = [m for m in inside if m.mention.kind == "weapon"]
     antecedents = context.antecedents
     classes = _class_spans(folded, inside, lexicon)
-    # Without a weapon named in the paragraph so far, nothing can be about one.
+    # Without a weapon named in the paragraph so far (or the one before, for words like "the
+    # carrier"), nothing can be about one.
     if not weapons and not classes and (antecedents is None or not antecedents.any_between(
-            context.paragraph_start, offset + len(content))):
+            antecedents.previous_paragraph(context.paragraph_start),
+            offset + len(content))):
         return []
     hits = _unhedged(predicate_hits(folded, lexicon), folded, content, lexicon)
     if not hits:
@@ -566,12 +568,12 @@ class _Reader:
         """The strike predicate when a use predicate's weapon is its target: a ship, or a
         weapon right after "at", "по" ("fired missiles at the carrier")."""
         lexicon = self.lexicon
-        if lexicon.strike_predicate is None or predicate.name != _USE or weapon.anaphor:
+        if lexicon.strike_predicate is None or predicate.name != _USE:
             return None
         entity = self.context.entities.get(weapon.mention.entity)
         if entity is not None and entity.weapon_class in lexicon.target_classes:
-            return lexicon.strike_predicate
-        if lexicon.target_prepositions is None:
+            return lexicon.strike_predicate  # "hit the carrier": the Eisenhower named before
+        if weapon.anaphor or lexicon.target_prepositions is None:
             return None
         before = self.folded[max(0, weapon.start - 40) : weapon.start].split()
         # "at the U.S. aircraft carrier Eisenhower": a few words of description between.

@@ -207,20 +207,27 @@ def _with_own_clauses(sentences: list[Sentence], folded_text: str,
         return sentences
     out: list[Sentence] = []
     for sentence in sentences:
-        at = sentence.text.find("; ")
-        quotes = find_quotes(sentence.text) if at >= 0 else []
-        while at >= 0 and not any(s <= at < e for s, e in quotes) and \
-                lexicon.speech_verbs.search(folded_text, sentence.start + at,
-                                            sentence.end) is not None:
-            out.append(Sentence(sentence.start, sentence.start + at, sentence.text[:at],
-                                sentence.paragraph))
-            cut = at + 2
-            sentence = Sentence(sentence.start + cut, sentence.end, sentence.text[cut:],
-                                sentence.paragraph)
-            at = sentence.text.find("; ")
-            quotes = find_quotes(sentence.text) if at >= 0 else []
-        out.append(sentence)
+        if "; " not in sentence.text:
+            out.append(sentence)
+            continue
+        quotes = find_quotes(sentence.text)
+        cuts = [m.start() for m in _SEMICOLON.finditer(sentence.text)
+                if not any(s <= m.start() < e for s, e in quotes)]
+        # Each clause is searched once, up to the next semicolon: linear in the sentence.
+        bounds = [*cuts, len(sentence.text)]
+        starts = [0]
+        for cut, clause_end in zip(cuts, bounds[1:], strict=False):
+            if lexicon.speech_verbs.search(folded_text, sentence.start + cut + 2,
+                                           sentence.start + clause_end) is not None:
+                starts.append(cut + 2)
+        for begin, finish in zip(starts, [*(b - 2 for b in starts[1:]), len(sentence.text)],
+                                 strict=False):
+            out.append(Sentence(sentence.start + begin, sentence.start + finish,
+                                sentence.text[begin:finish], sentence.paragraph))
     return out
+
+
+_SEMICOLON = re.compile(r"; ")
 
 
 def _resolve_surnames(statements: list[StatementFound], mentions: list[Mention],

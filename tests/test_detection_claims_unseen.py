@@ -339,3 +339,19 @@ def test_a_hedge_holds_for_its_own_clause_not_for_the_statement(detector):
     assert claims(detector, text) == [("armenia", "use", "iskander", "affirm")]
     assert claims(detector, "Ivanov said Armenia may have fired Iskander missiles.") == []
     assert claims(detector, "Ivanov declined to confirm that Armenia fired Iskanders.") == []
+
+
+def test_a_class_noun_may_stand_for_a_weapon_of_its_class_named_a_paragraph_before():
+    watchlist = [*WATCHLIST,
+                 WatchItem(id="eisenhower", kind="weapon", name="USS Dwight D. Eisenhower",
+                           aliases=["Eisenhower"], **{"class": "ship"})]
+    detector = Detector(watchlist)
+    text = ("Armenia said it had fired missiles at the aircraft carrier Eisenhower.\n"
+            "Ivanov said Armenian forces had hit the carrier twice.")
+    found = detector.detect(text).statements
+    assert [(c.subject, c.predicate, c.object) for c in found[-1].claims] == [
+        ("armenia", "strike", "eisenhower")]
+    # Only a weapon of that class: "the carrier" is no Iskander.
+    text = ("Armenia said it had fired Iskander missiles.\n"
+            "Ivanov said Armenian forces had hit the carrier twice.")
+    assert detector.detect(text).statements[-1].claims == []
