@@ -250,9 +250,10 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
         other = (old.speaker_key, old.predicate, old.object, old.polarity, old.quantity)
         # One dispute per two voices holding two positions: the same speaker saying the same
         # again, in this article or another, is that dispute again, not a new one.
-        dispute = (proposition, *sorted((one, other), key=repr))
+        about = proposition.split(" ", 1)[1]  # whoever did it: the same dispute
+        dispute = (about, *sorted((one, other), key=repr))
         if dispute in disputed or repository.voices_in_dispute(
-                session=session, proposition=proposition, one=one, other=other):
+                session=session, about=about, one=one, other=other):
             continue
         disputed.add(dispute)
         # Filed under the named agent's proposition: what the analyst looks up.

@@ -681,9 +681,12 @@ class _Reader:
             return root_of(after[0].mention.entity, entities)
         speaker = self.context.speaker_id
         # "it" that stands for a missile ("it did not explode") is not the speaker's side.
+        # A clause joined by "and" shares the subject of the one before ("its forces had
+        # scored a precise and direct hit").
+        own_from = self._joined_clause_start(start) if not before else start
         own_words = self.lexicon.first_person is not None and any(
             not any(a <= m.start() < b for a, b in self.referring)
-            for m in self.lexicon.first_person.finditer(self.folded, start, hit.start))
+            for m in self.lexicon.first_person.finditer(self.folded, own_from, hit.start))
         # "denied supplying ...", "заявили, что выпустили ...": the speaker did it.
         opens = not self.folded[:hit.start].strip(" ,\"'«»“”„")
         if not own_words and predicate.evidence_for is None \
@@ -715,6 +718,14 @@ class _Reader:
             if mention.entity not in self.speaker_chain:
                 return root_of(mention.entity, self.context.entities)
         return ANYONE
+
+    def _joined_clause_start(self, start: int) -> int:
+        """Where the clause before this one starts, when a conjunction (not a comma) joins
+        them; else this clause's start."""
+        joined = next(((b_start, b_end) for b_start, b_end in self.breaks if b_end == start), None)
+        if joined is None or not self.folded[joined[0] : joined[1]].strip().isalpha():
+            return start
+        return max((b_end for b_start, b_end in self.breaks if b_end <= joined[0]), default=0)
 
     def _shared_subject(self, start: int, actors: list[_Span]) -> list[_Span]:
         """The actor before the predicate of the clause this one is coordinated with by a
@@ -752,8 +763,15 @@ class _Reader:
         return ANYONE
 
     def _refers_back(self, start: int, hit: Hit) -> bool:
-        """Words in the clause before the predicate that stand for a weapon named earlier."""
-        return any(start <= a < hit.start for a, _ in self.referring)
+        """Words in the clause before the predicate that stand for a weapon named earlier;
+        not for a target ("по кораблю был нанесён удар": whoever owns the ship did not)."""
+        targets = self.lexicon.target_classes
+        return any(start <= w.start < hit.start and not self._of_class(w, targets)
+                   for w in self.weapons if w.anaphor is not None)
+
+    def _of_class(self, weapon: _Span, classes: frozenset[str]) -> bool:
+        entity = self.context.entities.get(weapon.mention.entity)
+        return entity is not None and entity.weapon_class in classes
 
     def agentless(self, hit: Hit) -> bool:
         """A passive predicate with no agent: "were not used", "не применялись"."""

@@ -667,8 +667,9 @@ def _quote_is_the_statement(sentence: Sentence, qs: int, qe: int, verb: re.Match
 
 
 # A quote is what was said when at most this many words stand between the attribution and
-# it ("said on Tuesday that: "..."") and after it ("..." at a briefing).
-_QUOTE_LEAD_WORDS = 4
+# it ("said that "...""; more words make the quote a fragment of what was said) and after it
+# ("..." at a briefing).
+_QUOTE_LEAD_WORDS = 1
 _QUOTE_TAIL_WORDS = 4
 _WORDS = re.compile(r"\w+")
 

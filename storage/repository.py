@@ -229,17 +229,18 @@ def add_conflict(*, session: Session, kind: str, proposition: str, statement_id:
     return conflict_id, True
 
 
-def voices_in_dispute(*, session: Session, proposition: str,
+def voices_in_dispute(*, session: Session, about: str,
                       one: tuple[str, str, str, str, int | None],
                       other: tuple[str, str, str, str, int | None]) -> bool:
-    """Whether a conflict on `proposition` already sets two voices against each other, each
-    given as (speaker key, predicate, object, polarity, quantity): the same dispute, voiced
-    again in another article ("Moscow has denied ..." in a background paragraph), is not a
-    new one."""
+    """Whether a conflict already sets two voices against each other, each given as (speaker
+    key, predicate, object, polarity, quantity), whoever each says did it: the same dispute,
+    voiced again in another article ("Moscow has denied ..." in a background paragraph, or
+    "someone fired at the carrier" after "the Houthis did"), is not a new one."""
     speakers = {one[0], other[0]}
+    # Propositions are "subject predicate object"; `about` is "predicate object": any subject.
     rows = session.exec(
         select(Conflict.statement_id, Conflict.other_statement_id)
-        .where(Conflict.proposition == proposition)).all()
+        .where(Conflict.proposition.endswith(f" {about}", autoescape=True))).all()
     ids = {i for row in rows for i in row}
     if not ids:
         return False

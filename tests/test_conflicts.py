@@ -352,6 +352,20 @@ def test_a_denial_of_any_weapon_covers_each_weapon(database_url, order):
     assert found == ({("kanaani", "kirby")} if order == "denial last" else {("kirby", "kanaani")})
 
 
+def test_a_voice_restating_its_position_is_the_same_dispute_whoever_it_names(database_url):
+    cfg = config(database_url, recipients=[])
+    publish(database_url, "a", "Kirby said that Armenian forces fired Iskander missiles.", 1)
+    publish(database_url, "b", "Kanaani said that not a single Iskander was used in the war.", 2)
+    # Kirby again, in another outlet and without naming who fired: the same dispute.
+    publish(database_url, "c", "Kirby said Iskander missiles were fired at the town.", 3)
+    # A new voice is a new dispute.
+    publish(database_url, "d", "Ihnat said Iskander missiles were fired at the town.", 4)
+    analyse_all_pending(cfg, engine_for(database_url))
+    found = sorted((c["statement"]["speaker"]["id"], c["conflicts_with"]["speaker"]["id"])
+                   for c in conflicts(database_url))
+    assert found == [("ignat", "kanaani"), ("kanaani", "kirby")]
+
+
 def test_running_totals_of_losses_conflict_only_when_one_cannot_follow_the_other(database_url):
     watchlist = [
         {"id": "russia", "kind": "actor", "name": "Russia", "aliases": ["Russia", "Russian"]},

@@ -355,3 +355,18 @@ def test_a_class_noun_may_stand_for_a_weapon_of_its_class_named_a_paragraph_befo
     text = ("Armenia said it had fired Iskander missiles.\n"
             "Ivanov said Armenian forces had hit the carrier twice.")
     assert detector.detect(text).statements[-1].claims == []
+
+
+def test_a_subject_shared_across_and_and_a_target_named_before_is_no_user():
+    watchlist = [*WATCHLIST,
+                 WatchItem(id="eisenhower", kind="weapon", name="USS Dwight D. Eisenhower",
+                           aliases=["Eisenhower", "Эйзенхауэр"], **{"class": "ship"})]
+    detector = Detector(watchlist)
+    # "its forces" is the subject of "a precise and direct hit" too: not Armenia, named before.
+    text = ("Armenia protested. Ivanov said its forces had scored a precise and direct hit on "
+            "the Eisenhower.")
+    assert claims(detector, text) == [("russia", "strike", "eisenhower", "affirm")]
+    # The ship named before was hit by nobody named: its owner did not hit it.
+    text = ("Армения отправила авианосец «Эйзенхауэр» в море.\n"
+            "Иванов заявил, что по кораблю был нанесён удар.")
+    assert claims(detector, text) == [("anyone", "strike", "eisenhower", "affirm")]
