@@ -253,10 +253,15 @@ class Lexicon:
     # "had found", "have shown" say nothing of owning.
     participle_endings: frozenset[str] = frozenset()
     nominal_predicates: re.Pattern[str] | None = None
+    # Documents that make statements for their authors: "the report found that ...".
+    document_nouns: re.Pattern[str] | None = None
+    document_verbs: re.Pattern[str] | None = None
     # After an actor's possessive, nouns that speak as the actor itself: "Israel's government".
     voice_nouns: frozenset[str] = frozenset()
     # Between a speaker's description and its speech verb: "the Interior Ministry also said".
     attribution_adverbs: frozenset[str] = frozenset()
+    # Between a document's noun and its author: "a report by the UN mission".
+    author_markers: frozenset[str] = frozenset()
     report_nouns: re.Pattern[str] | None = None
     # What is struck, not used: a weapon of one of `target_classes` (ships), or one right
     # after one of `target_prepositions` ("fired at the Patriot battery"), is the target of
@@ -294,10 +299,10 @@ _LIST_KEYS = ("speech_verbs", "source_phrases", "denial_verbs", "negations", "he
               "own_possessives", "maker_marks", "relative_openers", "report_nouns",
               "report_links", "false_verdicts", "event_nouns", "inclusion_markers",
               "target_prepositions", "partitive", "relative_pronouns", "pronoun_sources",
-              "institution_nouns", "nominal_predicates")
+              "institution_nouns", "nominal_predicates", "document_nouns", "document_verbs")
 _WORD_SET_KEYS = ("non_subject_prepositions", "noun_markers", "place_suffixes",
                   "perfect_auxiliaries", "participle_endings", "voice_nouns",
-                  "attribution_adverbs")
+                  "attribution_adverbs", "author_markers")
 # Relations of a time to its date, in the order a tie is read; "on" is the date itself.
 TIME_RELATIONS = ("before", "after", "since", "until", "between", "on")
 _MAP_KEYS = ("numbers", "months", "weekdays", "relative_days")

@@ -11,6 +11,7 @@ from operator import attrgetter
 from detection.anaphora import Antecedents
 from detection.claims import ClaimFrame, Context, calls_report_false, denies_what_follows, extract_claims
 from detection.dates import statement_date
+from detection.documents import Documents
 from detection.interviews import Interview, find_interview
 from detection.lexicon import Lexicon
 from detection.mentions import Entity, Mention, MentionIndex, ancestors, mentions_between
@@ -95,6 +96,7 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
     counted = 0
     sentences = _with_own_clauses(split_sentences(text), folded_text, lexicon)
     interview = find_interview(text)
+    documents = Documents(folded_text, mentions, entities, lexicon)
     answerers: dict[str | None, Speaker | None] = {}  # an interview's label -> who answers
     if interview is not None:
         # Dashed answers are the interviewee's: the last name the introduction gives.
@@ -148,6 +150,10 @@ def find_statements(text: str, mentions: list[Mention], entities: dict[str, Enti
             found = _answer(sentence, text, interview, answerers, last_speaker,
                             _with(local, readers), entities, lexicon, local_roles, names,
                             antecedents, published_on, places, index)
+        if found is None and second is None and documents.found:
+            found = _document_statement(sentence, folded, text, documents, _with(local, readers),
+                                        entities, lexicon, antecedents, published_on, places,
+                                        index)
         if found is None and second is None:
             if _remember_subject(sentence, local, entities, local_roles, last_speaker, text,
                                  names, lexicon):
@@ -495,6 +501,42 @@ def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int,
         content_start, content_end = sentence.start, sentence.start + start
     return _statement_of(speaker, sentence, text, content_start, content_end, local, entities,
                          lexicon, antecedents, published_on, places, mentions)
+
+
+def _document_statement(sentence: Sentence, folded: str, text: str, documents: Documents,
+                        local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                        antecedents: Antecedents | None, published_on: date | None,
+                        places: ArticlePlaces | None,
+                        mentions: MentionIndex) -> StatementFound | None:
+    """"A report by the UN mission found that ...", "..., говорится в документе": a speech
+    verb with a document for its subject, said by the document's author."""
+    quotes = [(s, e) for s, e in find_quotes(sentence.text)
+              if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
+    verb = _first_verb(lexicon, folded, lambda pos: not any(s <= pos < e for s, e in quotes),
+                       sentence.text)
+    if verb is None and lexicon.document_verbs is not None:
+        verb = next((m for m in lexicon.document_verbs.finditer(folded)
+                     if not any(s <= m.start() < e for s, e in quotes)), None)
+    if verb is None:
+        return None
+    # The document stands just before the verb or right after it.
+    near_start = sentence.start + max(0, verb.start() - _DOCUMENT_REACH)
+    near_end = sentence.start + min(len(sentence.text), verb.end() + _DOCUMENT_REACH // 2)
+    author = documents.author_in(near_start, near_end)
+    if author is None or author not in entities:
+        return None
+    noun = next(d for d in documents.found if near_start <= d.noun_start < near_end)
+    speaker = Speaker(author, entities[author].name, text[noun.noun_start : noun.noun_end],
+                      noun.noun_start, noun.noun_end)
+    verb_at = sentence.start + verb.start()
+    start, end = _content_for_verb(sentence, verb, speaker, quotes, verb_at, lexicon)
+    return _statement_of(speaker, sentence, text, start, end, local, entities, lexicon,
+                         antecedents, published_on, places, mentions)
+
+
+# How far before a speech verb a document's noun may be its subject ("A report published
+# last week by the UN mission found").
+_DOCUMENT_REACH = 80
 
 
 def _answer(sentence: Sentence, text: str, interview: Interview,

@@ -427,3 +427,32 @@ def test_names_coordinated_after_of_and_in_brackets_modify_the_head():
     assert speakers(detector, text) == [("jim", "Joint Investigative Mechanism")]
     text = "Armenia fired Iskander missiles, U.S. Africa Command (AFRICOM) said on Tuesday."
     assert speakers(detector, text) == [("africom", "US Africa Command")]
+
+
+DOCUMENTS = [*IVANOV,
+             WatchItem(id="mission", kind="actor", name="UN Support Mission",
+                       aliases=["UN mission", "Миссия ООН", "Миссии ООН"]),
+             WatchItem(id="council", kind="actor", name="Security Council",
+                       aliases=["Security Council", "Совбез"])]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("A report published last week by the UN mission found that Armenia fired Iskander "
+     "missiles.", "Armenia fired Iskander missiles"),
+    ("Доклад Миссии ООН опубликован в среду. В докладе, направленном в Совбез, "
+     "утверждается, что Армения применяла «Искандеры».", "Армения применяла «Искандеры»"),
+    ("Доклад Миссии ООН опубликован в среду. Армения применяла «Искандеры», говорится в "
+     "документе.", "Армения применяла «Искандеры»"),
+])
+def test_a_document_speaks_for_its_author(text, content):
+    found = Detector(DOCUMENTS).detect(text).statements
+    assert [(s.speaker.id, s.text.rstrip("»")) for s in found] == [
+        ("mission", content.rstrip("»"))]
+    assert [(c.subject, c.object) for c in found[0].claims] == [("armenia", "iskander")]
+
+
+def test_a_document_sent_to_someone_or_judged_by_someone_is_not_theirs():
+    # Sent to the council: not the council's; judged by Ivanov: not his.
+    text = ("Ivanov judged the document worthless. В докладе, направленном в Совбез, "
+            "утверждается, что Армения применяла «Искандеры».")
+    assert Detector(DOCUMENTS).detect(text).statements == []
