@@ -35,18 +35,26 @@ class Documents:
         pattern = lexicon.document_nouns
         if pattern is None:
             return
-        actors = [m for m in mentions if entities.get(m.entity) is not None
-                  and entities[m.entity].kind == "actor"]
+        actors = sorted((m for m in mentions if entities.get(m.entity) is not None
+                         and entities[m.entity].kind == "actor"), key=lambda m: m.start)
+        starts = [m.start for m in actors]
         for match in pattern.finditer(folded_text):
             start, end = match.span()
-            after = next((m for m in actors if end <= m.start <= end + _AFTER
-                          and not _BREAK.search(folded_text, end, m.start)
-                          and _authors(folded_text[end : m.start], lexicon)), None)
+            # The first actor after the noun, looked up, not scanned: a long text may name
+            # many documents and many actors.
+            index = bisect_left(starts, end)
+            after = actors[index] if index < len(actors) else None
+            if after is not None and not (
+                    after.start <= end + _AFTER and not _BREAK.search(folded_text, end, after.start)
+                    and _authors(folded_text[end : after.start], lexicon)):
+                after = None
             # "the OPCW report", "the mission's final report": right before it.
-            before = next((m for m in reversed(actors) if start - _BEFORE <= m.end <= start
-                           and not _BREAK.search(folded_text, m.end, start)
-                           and len(folded_text[m.end : start].split()) <= _ATTACHED_WORDS),
-                          None)
+            before = actors[bisect_left(starts, start) - 1] if bisect_left(starts, start) else None
+            if before is not None and not (
+                    start - _BEFORE <= before.end <= start
+                    and not _BREAK.search(folded_text, before.end, start)
+                    and len(folded_text[before.end : start].split()) <= _ATTACHED_WORDS):
+                before = None
             author = after or before
             self.found.append(Authored(start, end, author.entity if author else None))
         self._starts = [d.noun_start for d in self.found]
