@@ -184,8 +184,7 @@ def analyse_article(*, session: Session, article: Article, detector: Detector,
                               time_scope=frame.time_scope, subject=frame.subject,
                               predicate=frame.predicate, object=frame.object,
                               object_class=_object_class(frame.object, detector.entities),
-                              universal_classes=tuple(sorted(
-                                  detector.lexicon.universal_classes)))
+                              universal_classes=detector.lexicon.universal_classes)
             with timed("conflicts"):
                 _find_conflicts(session=session, new=new, article=article, frame=frame,
                                 disputed=disputed,
@@ -232,7 +231,7 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
             predicate=frame.predicate if universal else None,
             objects=[frame.object, *members] if universal else None):
         old = _record(claim, statement, other_source, detector.entities,
-                      tuple(sorted(detector.lexicon.universal_classes)))
+                      detector.lexicon.universal_classes)
         voice = (statement.article_id, old.speaker_key, old.polarity)
         if voice in seen_voices:
             continue
@@ -276,7 +275,7 @@ def _find_conflicts(*, session: Session, new: ClaimRecord, article: Article, fra
 
 
 def _record(claim: Claim, statement: Statement, source_id: str, entities: dict[str, Entity],
-            universal: tuple[str, ...] = ()) -> ClaimRecord:
+            universal: frozenset[str] = frozenset()) -> ClaimRecord:
     return ClaimRecord(
         statement_id=statement.id, speaker_key=statement.speaker_id or statement.speaker_name,
         speaker_name=statement.speaker_name,

@@ -79,7 +79,7 @@ class ClaimRecord:
     # The class the object (a weapon) belongs to: a denial of the class covers it.
     object_class: str | None = None
     # Classes that cover every weapon ("weapons", "оружие"): denying one covers this object.
-    universal_classes: tuple[str, ...] = ()
+    universal_classes: frozenset[str] = frozenset()
 
     @property
     def period(self) -> tuple[date | None, date | None] | None:
@@ -179,7 +179,8 @@ def _universal_verdict(new: ClaimRecord, old: ClaimRecord,
 
 
 def broader_propositions(subject: str, predicate: str, obj: str,
-                         obj_class: str | None, universal: tuple[str, ...] = ()) -> list[str]:
+                         obj_class: str | None, universal: frozenset[str] = frozenset()
+                         ) -> list[str]:
     """The propositions whose denial would cover this one: anyone's instead of the agent's,
     the weapon's class instead of the weapon, a class of every weapon (`universal`); none for
     one whose object is its subject ("iskander explode")."""
@@ -187,7 +188,7 @@ def broader_propositions(subject: str, predicate: str, obj: str,
         return []
     subjects = [subject] + ([ANYONE] if subject != ANYONE else [])
     objects = [obj] + ([obj_class] if obj_class and obj_class != obj else []) + [
-        u for u in universal if u != obj]
+        u for u in sorted(universal) if u != obj]
     return [proposition_key(s, predicate, o) for s in subjects for o in objects
             if (s, o) != (subject, obj)]
 

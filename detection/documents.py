@@ -49,7 +49,8 @@ class Documents:
                     and _authors(folded_text[end : after.start], lexicon)):
                 after = None
             # "the OPCW report", "the mission's final report": right before it.
-            before = actors[bisect_left(starts, start) - 1] if bisect_left(starts, start) else None
+            at = bisect_left(starts, start)
+            before = actors[at - 1] if at else None
             if before is not None and not (
                     start - _BEFORE <= before.end <= start
                     and not _BREAK.search(folded_text, before.end, start)

@@ -9,6 +9,7 @@ on the predicate ("fired, but not at Shusha", "не по Шуше"): it happened
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -129,8 +130,7 @@ class Qualifiers:
         Douma"); a month or a day of the week ("on Sunday") is a time, not a place."""
         lexicon = self.lexicon
         for match in _UNLISTED_PLACE.finditer(self.content, position):
-            first = fold(match.group(1).split()[0])
-            if first not in lexicon.months and first not in lexicon.weekdays:
+            if not _time_word(match.group(1), lexicon):
                 return Where(match.group(1), None)
         return None
 
@@ -197,11 +197,14 @@ def main_unlisted_place(text: str, lexicon: Lexicon, places: ArticlePlaces,
     preposition ("in Douma", "в Думе") named more often than any other such name, twice at
     least; a watchlist name, a listed place, a month or a weekday is none."""
     found: dict[str, list[str]] = {}
+    named = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in named]
     for match in _UNLISTED_PLACE.finditer(text):
         name = match.group(1)
-        first = fold(name.split()[0])
-        if first in lexicon.months or first in lexicon.weekdays or any(
-                m.start < match.end(1) and match.start(1) < m.end for m in mentions):
+        # The last mention starting before the name's end overlaps it if it ends after the
+        # name's start (mentions do not overlap one another).
+        last = bisect_left(starts, match.end(1)) - 1
+        if _time_word(name, lexicon) or (last >= 0 and named[last].end > match.start(1)):
             continue
         if places.find(match.start(1), match.end(1)):
             continue
@@ -216,3 +219,9 @@ def main_unlisted_place(text: str, lexicon: Lexicon, places: ArticlePlaces,
 
 
 _MAIN_PLACE_MIN = 2
+
+
+def _time_word(name: str, lexicon: Lexicon) -> bool:
+    """Whether a capitalised name is a month or a day of the week ("on Sunday")."""
+    first = fold(name.split()[0])
+    return first in lexicon.months or first in lexicon.weekdays

@@ -196,10 +196,11 @@ def phrase_heads(candidates: list[Speaker], sentence: Sentence,
         if heads:
             previous = heads[-1]
             gap = sentence.text[previous.end - sentence.start : candidate.start - sentence.start]
-            bracketed = not gap.strip(" ()") and "(" in gap
             # "Правительства национального согласия (ПНС) Фатхи Башага": an abbreviation in
             # brackets stays inside the phrase.
-            if not gap.strip(" ()"):
+            only_brackets = not gap.strip(" ()")
+            bracketed = only_brackets and "(" in gap
+            if only_brackets:
                 gap = gap.replace("(", " ").replace(")", " ")
             words = [fold(w) for w in gap.split()]
             if previous.end <= candidate.start and (

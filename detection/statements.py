@@ -373,9 +373,7 @@ def _statement_in(sentence: Sentence, folded: str, text: str, mentions: MentionI
                   names: WrittenNames | None = None,
                   spoken: dict[int, Speaker] | None = None,
                   readers: list[Mention] | None = None) -> StatementFound | None:
-    # A quoted name («Искандер», "Iskander-M") is not a quotation of speech.
-    quotes = [(s, e) for s, e in find_quotes(sentence.text)
-              if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
+    quotes = _speech_quotes(sentence)
 
     def outside(pos: int) -> bool:
         return not any(s <= pos < e for s, e in quotes)
@@ -503,6 +501,13 @@ def _by_pronoun_source(sentence: Sentence, text: str, found: tuple[Speaker, int,
                          lexicon, antecedents, published_on, places, mentions)
 
 
+def _speech_quotes(sentence: Sentence) -> list[tuple[int, int]]:
+    """The quotes of a sentence that may be speech: a quoted name («Искандер», "Iskander-M")
+    is not a quotation."""
+    return [(s, e) for s, e in find_quotes(sentence.text)
+            if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
+
+
 def _document_statement(sentence: Sentence, folded: str, text: str, documents: Documents,
                         local: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                         antecedents: Antecedents | None, published_on: date | None,
@@ -510,13 +515,15 @@ def _document_statement(sentence: Sentence, folded: str, text: str, documents: D
                         mentions: MentionIndex) -> StatementFound | None:
     """"A report by the UN mission found that ...", "..., говорится в документе": a speech
     verb with a document for its subject, said by the document's author."""
-    quotes = [(s, e) for s, e in find_quotes(sentence.text)
-              if len(sentence.text[s:e].split()) >= _MIN_QUOTE_WORDS]
-    verb = _first_verb(lexicon, folded, lambda pos: not any(s <= pos < e for s, e in quotes),
-                       sentence.text)
+    quotes = _speech_quotes(sentence)
+
+    def outside(pos: int) -> bool:
+        return not any(s <= pos < e for s, e in quotes)
+
+    verb = _first_verb(lexicon, folded, outside, sentence.text)
     if verb is None and lexicon.document_verbs is not None:
-        verb = next((m for m in lexicon.document_verbs.finditer(folded)
-                     if not any(s <= m.start() < e for s, e in quotes)), None)
+        verb = next((m for m in lexicon.document_verbs.finditer(folded) if outside(m.start())),
+                    None)
     if verb is None:
         return None
     # The document stands just before the verb or right after it.
